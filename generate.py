@@ -1,0 +1,10 @@
+#!/usr/bin/env python3
+"""Build every PDF from content/ into brochures/ (see README). Options: --help."""
+
+import sys
+from pathlib import Path
+
+from pressroom.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:], root=Path(__file__).resolve().parent))

@@ -1,0 +1,489 @@
+"""Load and validate the content tree into the model, collecting every problem.
+
+Each file is checked against the content contract; unknown keys are errors with a
+"did you mean", and every string is rendered (template, markup, glyphs) here, so that
+nothing can fail later, half-way through writing PDFs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from . import model as m
+from .errors import Problems, did_you_mean
+from .sources import Map, Seq, load_yaml
+from .text import TextError, missing_glyphs, render_template, to_markup
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+_LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
+DEFAULT_BRAND = m.Brand(primary="#1d4e89", accent="#2a7f8f")
+_BLOCK_KINDS = ("bullets", "steps", "note", "figure")
+
+
+def _expected(value) -> str:
+    return {Map: "a mapping", Seq: "a list", str: "text", type(None): "nothing"}.get(
+        type(value), type(value).__name__)
+
+
+class FileReader:
+    """Validates one YAML file's values; problems carry this file's path and lines."""
+
+    def __init__(self, shown: str, problems: Problems, variables: dict,
+                 charset: frozenset[int], link_color: str, figures: frozenset[str]):
+        self.shown, self.problems = shown, problems
+        self.variables, self.charset, self.link_color = variables, charset, link_color
+        self.figures = figures
+
+    def error(self, line: int, field: str, message: str) -> None:
+        self.problems.add(self.shown, line, message, field)
+
+    def origin(self, line: int) -> m.Origin:
+        return m.Origin(self.shown, line)
+
+    # structure -----------------------------------------------------------------
+    def mapping(self, value, line: int, field: str, required: tuple = (), optional: tuple = ()) -> bool:
+        if not isinstance(value, Map):
+            self.error(line, field, f"expected a mapping of keys, found {_expected(value)}")
+            return False
+        allowed = set(required) | set(optional)
+        for key in value:
+            if key not in allowed:
+                self.error(value.line_of(key), _join(field, key),
+                           f"unknown key{did_you_mean(key, allowed)}")
+        for key in required:
+            if key not in value or value[key] is None:
+                self.error(value.line, _join(field, key), "required but missing")
+        return True
+
+    def seq(self, parent: Map, key: str, field: str, required: bool = False) -> Seq | None:
+        value = parent.get(key)
+        if value is None:
+            if required:
+                self.error(parent.line_of(key), field, "required but missing")
+            return None
+        if isinstance(value, Seq):
+            if required and not value:
+                self.error(parent.line_of(key), field, "needs at least one item")
+            return value
+        self.error(parent.line_of(key), field, f"expected a list, found {_expected(value)}")
+        return None
+
+    # scalars -------------------------------------------------------------------
+    def string(self, value, line: int, field: str) -> str | None:
+        """Plain text with no markup (phone numbers, ids, names)."""
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(line, field, f"expected text, found {_expected(value)}")
+            return None
+        text = " ".join(str(value).split())
+        if not text:
+            self.error(line, field, "is empty")
+            return None
+        self._glyphs(text, line, field)
+        return text
+
+    def text(self, value, line: int, field: str) -> m.Text | None:
+        """A content string: template, inline markup, glyph check."""
+        raw = self.string(value, line, field) if not isinstance(value, str) else value
+        if raw is None:
+            return None
+        if not raw.strip():
+            self.error(line, field, "is empty")
+            return None
+        try:
+            markup, plain = to_markup(render_template(raw, self.variables), self.link_color)
+        except TextError as exc:
+            self.error(line, field, str(exc))
+            return None
+        if self._glyphs(plain, line, field):
+            return None
+        return m.Text(markup, plain, self.origin(line))
+
+    def _glyphs(self, plain: str, line: int, field: str) -> bool:
+        missing = missing_glyphs(plain, self.charset)
+        for ch in missing:
+            self.error(line, field, f"character {ch!r} (U+{ord(ch):04X}) is not in the bundled "
+                       "fonts and would print as a blank box; replace it or add a font that has it")
+        return bool(missing)
+
+    def date(self, value, line: int, field: str) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        self.error(line, field, f"expected a date written YYYY-MM-DD, found {value!r}")
+        return None
+
+    def colour(self, value, line: int, field: str, default: str) -> str:
+        if value is None:
+            return default
+        if isinstance(value, str) and _HEX.match(value):
+            return _normalise_hex(value)
+        self.error(line, field, f"expected a hex colour like \"#1d4e89\", found {value!r}")
+        return default
+
+    # composite -----------------------------------------------------------------
+    def field_text(self, parent: Map, key: str, field: str, required: bool = True) -> m.Text | None:
+        if parent.get(key) is None:
+            if required:
+                self.error(parent.line_of(key), _join(field, key), "required but missing")
+            return None
+        return self.text(parent[key], parent.line_of(key), _join(field, key))
+
+    def text_list(self, parent: Map, key: str, field: str, required: bool = False) -> tuple[m.Text, ...]:
+        items = self.seq(parent, key, _join(field, key), required)
+        if items is None:
+            return ()
+        out = (self.text(item, items.line_of(i), f"{_join(field, key)}[{i + 1}]")
+               for i, item in enumerate(items))
+        return tuple(t for t in out if t is not None)
+
+    def blocks(self, parent: Map, key: str, field: str, required: bool = True) -> tuple[m.Block, ...]:
+        items = self.seq(parent, key, _join(field, key), required)
+        if items is None:
+            return ()
+        out: list[m.Block] = []
+        for i, item in enumerate(items):
+            where, line = f"{_join(field, key)}[{i + 1}]", items.line_of(i)
+            block = self.block(item, line, where)
+            if block is not None:
+                out.append(block)
+        return tuple(out)
+
+    def block(self, item, line: int, where: str) -> m.Block | None:
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            text = self.text(item, line, where)
+            return m.Paragraph(text) if text else None
+        if not isinstance(item, Map):
+            self.error(line, where, "expected a paragraph (text) or one of bullets:, steps:, "
+                       f"note:, figure:, found {_expected(item)}")
+            return None
+        kinds = [k for k in _BLOCK_KINDS if k in item]
+        if len(kinds) != 1:
+            unknown = [k for k in item if k not in _BLOCK_KINDS + ("caption", "alt")]
+            hint = did_you_mean(unknown[0], _BLOCK_KINDS) if unknown else ""
+            self.error(item.line, where, "a block must be text or a mapping with exactly one of "
+                       f"bullets, steps, note, figure{hint}")
+            return None
+        kind = kinds[0]
+        if kind == "figure":
+            if not self.mapping(item, line, where, required=("figure", "caption", "alt")):
+                return None
+            name = self.string(item.get("figure"), item.line_of("figure"), f"{where}.figure")
+            if name is not None and name not in self.figures:
+                self.error(item.line_of("figure"), f"{where}.figure",
+                           f"unknown figure {name!r}{did_you_mean(name, self.figures)}")
+                return None
+            caption = self.field_text(item, "caption", where)
+            alt = self.string(item.get("alt"), item.line_of("alt"), f"{where}.alt")
+            return m.Figure(name, caption, alt) if name and caption and alt else None
+        if not self.mapping(item, line, where, required=(kind,)):
+            return None
+        if kind == "note":
+            text = self.field_text(item, "note", where)
+            return m.Note(text) if text else None
+        items = self.text_list(item, kind, where, required=True)
+        return (m.Bullets if kind == "bullets" else m.Steps)(items) if items else None
+
+    def section(self, item, line: int, where: str, allow_procedures: bool = False) -> m.Section | None:
+        optional = ("body", "procedures") if allow_procedures else ()
+        required = ("heading",) if allow_procedures else ("heading", "body")
+        if not self.mapping(item, line, where, required=required, optional=optional):
+            return None
+        heading = self.field_text(item, "heading", where)
+        has_procs = allow_procedures and item.get("procedures") is not None
+        body = self.blocks(item, "body", where, required=not has_procs)
+        procs: tuple[str, ...] = ()
+        if has_procs:
+            value, pline = item["procedures"], item.line_of("procedures")
+            if value == "all":
+                procs = ("*",)
+            elif isinstance(value, Seq) and value and all(isinstance(v, str) for v in value):
+                procs = tuple(value)
+            else:
+                self.error(pline, f"{where}.procedures", "expected `all` or a list of procedure slugs")
+        return m.Section(heading, body, procs) if heading else None
+
+    def sections(self, parent: Map, key: str, allow_procedures: bool = False) -> tuple[m.Section, ...]:
+        items = self.seq(parent, key, key, required=True)
+        if items is None:
+            return ()
+        out = (self.section(item, items.line_of(i), f"{key}[{i + 1}]", allow_procedures)
+               for i, item in enumerate(items))
+        return tuple(s for s in out if s is not None)
+
+    def review(self, parent: Map, default_id: str) -> m.Review:
+        value = parent.get("review")
+        line = parent.line_of("review")
+        fields = ("id", "version", "reviewed_by", "reviewed_on", "next_review")
+        if value is None or not self.mapping(value, line, "review", optional=fields):
+            return m.Review(default_id, "1", None, None, None, self.origin(line))
+        return m.Review(
+            doc_id=self.string(value.get("id"), value.line_of("id"), "review.id") or default_id,
+            version=self.string(value.get("version"), value.line_of("version"), "review.version") or "1",
+            reviewed_by=self.string(value.get("reviewed_by"), value.line_of("reviewed_by"),
+                                    "review.reviewed_by"),
+            reviewed_on=self.date(value.get("reviewed_on"), value.line_of("reviewed_on"),
+                                  "review.reviewed_on"),
+            next_review=self.date(value.get("next_review"), value.line_of("next_review"),
+                                  "review.next_review"),
+            origin=self.origin(value.line),
+        )
+
+
+def _join(field: str, key: str) -> str:
+    return f"{field}.{key}" if field else key
+
+
+def _normalise_hex(value: str) -> str:
+    value = value.lower()
+    return "#" + "".join(c * 2 for c in value[1:]) if len(value) == 4 else value
+
+
+# files -------------------------------------------------------------------------
+
+class ContentLoader:
+    """Loads one content tree (and its language folders) against fonts and figures."""
+
+    def __init__(self, root: Path, shown_root: str, charset: frozenset[int],
+                 figures: frozenset[str], problems: Problems):
+        self.root, self.shown_root = root, shown_root.rstrip("/")
+        self.charset, self.figures, self.problems = charset, figures, problems
+
+    def shown(self, path: Path) -> str:
+        return f"{self.shown_root}/{path.relative_to(self.root).as_posix()}"
+
+    def reader(self, path: Path, clinic: m.Clinic | None) -> FileReader:
+        variables = {"clinic": clinic.variables()} if clinic else {}
+        link = clinic.brand.primary if clinic else DEFAULT_BRAND.primary
+        return FileReader(self.shown(path), self.problems, variables, self.charset, link,
+                          self.figures)
+
+    def load(self, path: Path):
+        return load_yaml(path, self.shown(path), self.problems)
+
+    # clinic ------------------------------------------------------------------
+    def clinic(self, data, path: Path, base: m.Clinic | None = None) -> m.Clinic | None:
+        r = self.reader(path, None)
+        required = () if base else ("name", "phone")
+        keys = ("name", "phone", "emergency", "after_hours", "website", "email", "address",
+                "language", "brand", "logo")
+        if not r.mapping(data, getattr(data, "line", 1), "", required=required,
+                         optional=tuple(k for k in keys if k not in required)):
+            return None
+
+        def s(key, default=None):
+            value = r.string(data.get(key), data.line_of(key), key)
+            return value if value is not None else default
+
+        address = data.get("address")
+        if isinstance(address, (str, type(None))):
+            lines = (s("address"),) if address else None
+        else:
+            items = r.seq(data, "address", "address") or []
+            lines = tuple(r.string(v, items.line_of(i), f"address[{i + 1}]") or ""
+                          for i, v in enumerate(items))
+        brand = data.get("brand")
+        base_brand = base.brand if base else DEFAULT_BRAND
+        if brand is not None and r.mapping(brand, data.line_of("brand"), "brand",
+                                           optional=("primary", "accent")):
+            brand = m.Brand(
+                primary=r.colour(brand.get("primary"), brand.line_of("primary"), "brand.primary",
+                                 base_brand.primary),
+                accent=r.colour(brand.get("accent"), brand.line_of("accent"), "brand.accent",
+                                base_brand.accent))
+        else:
+            brand = base_brand
+        language = s("language", base.language if base else "en")
+        if language and not _LANG.match(language):
+            r.error(data.line_of("language"), "language", f"expected a language code like en or es, "
+                    f"found {language!r}")
+        return m.Clinic(
+            name=s("name", base.name if base else ""),
+            phone=s("phone", base.phone if base else ""),
+            emergency=s("emergency", base.emergency if base else "911"),
+            after_hours=s("after_hours", base.after_hours if base else None),
+            website=s("website", base.website if base else None),
+            email=s("email", base.email if base else None),
+            address=lines if lines is not None else (base.address if base else ()),
+            language=language,
+            brand=brand,
+            logo=self.logo(r, data) if "logo" in data else (base.logo if base else None),
+            origin=r.origin(getattr(data, "line", 1)),
+        )
+
+    def logo(self, r: FileReader, data: Map) -> str | None:
+        value = r.string(data.get("logo"), data.line_of("logo"), "logo")
+        if value is None:
+            return None
+        path = (self.root / value).resolve()
+        line = data.line_of("logo")
+        if not path.is_relative_to(self.root.resolve()):
+            r.error(line, "logo", f"{value!r} lies outside the content folder; put the logo file "
+                    "inside it and give a relative path")
+        elif path.suffix.lower() not in _LOGO_TYPES:
+            r.error(line, "logo", f"{value!r}: a logo must be PNG, JPEG or SVG")
+        elif not path.is_file():
+            r.error(line, "logo", f"{value!r} does not exist")
+        else:
+            return str(path)
+        return None
+
+    # documents ---------------------------------------------------------------
+    def procedure(self, path: Path, clinic: m.Clinic) -> m.Procedure | None:
+        data = self.load(path)
+        if data is None:
+            return None
+        r = self.reader(path, clinic)
+        slug = path.stem
+        if not _SLUG.match(slug):
+            r.error(1, "", f"file name {path.name!r}: use lower-case letters, digits and hyphens "
+                    "(it becomes the PDF's name)")
+        if not r.mapping(data, getattr(data, "line", 1), "", required=("title", "summary", "sections"),
+                         optional=("treats", "when_to_call", "review")):
+            return None
+        before = len(self.problems.items)
+        proc = m.Procedure(
+            slug=slug,
+            title=r.field_text(data, "title", ""),
+            summary=r.field_text(data, "summary", ""),
+            treats=r.text_list(data, "treats", ""),
+            sections=r.sections(data, "sections"),
+            when_to_call=r.text_list(data, "when_to_call", ""),
+            review=r.review(data, f"PROC-{slug.upper()}"),
+            origin=r.origin(1),
+        )
+        return proc if len(self.problems.items) == before else None
+
+    def guide(self, path: Path, clinic: m.Clinic, slugs: set[str]) -> m.Guide | None:
+        data = self.load(path)
+        if data is None:
+            return None
+        r = self.reader(path, clinic)
+        if not r.mapping(data, getattr(data, "line", 1), "", required=("title", "sections"),
+                         optional=("subtitle", "review")):
+            return None
+        before = len(self.problems.items)
+        sections = r.sections(data, "sections", allow_procedures=True)
+        items = data.get("sections") if isinstance(data.get("sections"), Seq) else Seq(1)
+        for i, section in enumerate(sections):
+            for slug in section.procedures:
+                if slug != "*" and slug not in slugs:
+                    r.error(items.line_of(i), f"sections[{i + 1}].procedures",
+                            f"no procedure {slug!r}{did_you_mean(slug, slugs)}")
+        guide = m.Guide(
+            title=r.field_text(data, "title", ""),
+            subtitle=r.field_text(data, "subtitle", "", required=False),
+            sections=sections,
+            review=r.review(data, "GUIDE"),
+            origin=r.origin(1),
+        )
+        return guide if len(self.problems.items) == before else None
+
+    def brochure(self, path: Path, clinic: m.Clinic) -> m.Brochure | None:
+        data = self.load(path)
+        if data is None:
+            return None
+        r = self.reader(path, clinic)
+        if not r.mapping(data, getattr(data, "line", 1), "",
+                         required=("title", "tagline", "panels", "call_to_action"),
+                         optional=("review",)):
+            return None
+        before = len(self.problems.items)
+        brochure = m.Brochure(
+            title=r.field_text(data, "title", ""),
+            tagline=r.field_text(data, "tagline", ""),
+            panels=r.sections(data, "panels"),
+            call_to_action=r.field_text(data, "call_to_action", ""),
+            review=r.review(data, "BROCHURE"),
+            origin=r.origin(1),
+        )
+        return brochure if len(self.problems.items) == before else None
+
+    def glossary(self, path: Path, clinic: m.Clinic) -> m.Glossary | None:
+        data = self.load(path)
+        if data is None:
+            return None
+        r = self.reader(path, clinic)
+        if not r.mapping(data, getattr(data, "line", 1), "", required=("terms",)):
+            return None
+        terms = data["terms"]
+        if not isinstance(terms, Map):
+            r.error(data.line_of("terms"), "terms", "expected a mapping of Term: definition")
+            return None
+        out = []
+        for term, definition in terms.items():
+            text = r.text(definition, terms.line_of(term), f"terms.{term}")
+            if text is not None:
+                r._glyphs(term, terms.line_of(term), f"terms.{term}")
+                out.append((term, text))
+        return m.Glossary(tuple(sorted(out, key=lambda t: t[0].casefold())), r.origin(1))
+
+    # the tree ----------------------------------------------------------------
+    def catalogue(self, folder: Path, lang: str, clinic: m.Clinic) -> m.Catalogue:
+        files: dict[str, list[Path]] = {}
+        procedures = []
+        proc_dir = folder / "procedures"
+        for path in sorted(proc_dir.glob("*.yaml")) if proc_dir.is_dir() else []:
+            proc = self.procedure(path, clinic)
+            if proc is not None:
+                procedures.append(proc)
+                files[f"procedure:{proc.slug}"] = [path]
+        for path in sorted(proc_dir.glob("*.yml")) if proc_dir.is_dir() else []:
+            self.problems.add(self.shown(path), 0, "use the .yaml extension")
+        slugs = {p.slug for p in procedures} | (
+            {p.stem for p in proc_dir.glob("*.yaml")} if proc_dir.is_dir() else set())
+
+        def optional(name, fn, *args):
+            path = folder / name
+            if not path.is_file():
+                return None
+            files[name.removesuffix(".yaml")] = [path]
+            return fn(path, clinic, *args)
+
+        return m.Catalogue(
+            lang=lang, clinic=clinic, procedures=tuple(procedures),
+            guide=optional("guide.yaml", self.guide, slugs),
+            brochure=optional("brochure.yaml", self.brochure),
+            glossary=optional("glossary.yaml", self.glossary),
+            files=files,
+        )
+
+
+def load_content(root: Path, shown_root: str, charset: frozenset[int],
+                 figures: frozenset[str]) -> tuple[list[m.Catalogue], list]:
+    """All languages of a content tree; raises ContentError listing every problem."""
+    problems = Problems()
+    loader = ContentLoader(root, shown_root, charset, figures, problems)
+    if not root.is_dir():
+        problems.add(shown_root, 0, "content folder not found")
+        problems.raise_if_any()
+    clinic_path = root / "clinic.yaml"
+    if not clinic_path.is_file():
+        problems.add(loader.shown(clinic_path), 0, "missing: every content tree needs clinic.yaml "
+                     "with at least name and phone")
+        problems.raise_if_any()
+    clinic = loader.clinic(loader.load(clinic_path), clinic_path)
+    if clinic is None:
+        problems.raise_if_any()
+    catalogues = [loader.catalogue(root, clinic.language, clinic)]
+    catalogues[0].files["clinic"] = [clinic_path]
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and _LANG.match(p.name)):
+        if folder.name == "procedures" or not any(folder.rglob("*.yaml")):
+            continue
+        lang_clinic_path = folder / "clinic.yaml"
+        lang_clinic = clinic
+        if lang_clinic_path.is_file():
+            lang_clinic = loader.clinic(loader.load(lang_clinic_path), lang_clinic_path, base=clinic)
+        if lang_clinic is None:
+            continue
+        lang_clinic = replace(lang_clinic, language=folder.name)
+        cat = loader.catalogue(folder, folder.name, lang_clinic)
+        cat.files["clinic"] = [clinic_path] + ([lang_clinic_path] if lang_clinic_path.is_file() else [])
+        catalogues.append(cat)
+    problems.raise_if_any()
+    return catalogues, []

@@ -1,0 +1,66 @@
+"""The exception tree. Library code raises; only `cli` prints and exits."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input, located so an author can jump to it."""
+
+    path: str
+    line: int
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class PressroomError(Exception):
+    """Base of every error the command line reports without a traceback."""
+
+
+class ContentError(PressroomError):
+    """Bad content or layout: carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(PressroomError):
+    """Bad command-line usage (exit code 2)."""
+
+
+class BuildLocked(PressroomError):
+    """Another build holds the output folder."""
+
+
+class Problems:
+    """Collects problems across files so a build reports them all at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path: str, line: int, message: str, field: str = "") -> None:
+        self.items.append(Problem(str(path), line, message, field))
+
+    def extend(self, other: "Problems | list[Problem]") -> None:
+        self.items.extend(other.items if isinstance(other, Problems) else other)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ContentError(self.items)
+
+
+def did_you_mean(key: str, allowed) -> str:
+    """The hint appended to an unknown-key error."""
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(sorted(allowed))}"

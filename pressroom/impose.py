@@ -1,0 +1,107 @@
+"""Saddle-stitched booklet imposition: 2-up booklet pages on landscape sheets.
+
+The imposed PDF is meant to be printed duplex with "flip on short edge" and the
+sheets nested (sheet 1 outermost) and folded once, giving the booklet in reading order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import NameObject, create_string_object
+
+__all__ = ["SheetSide", "booklet_order", "impose"]
+
+
+@dataclass(frozen=True)
+class SheetSide:
+    """One printed side of a sheet, as seen when looking at that side upright."""
+
+    left: int | None  # 0-based page index of the booklet page, None = blank
+    right: int | None
+
+
+def booklet_order(page_count: int) -> list[SheetSide]:
+    """Sides in print order: sheet 1 front, sheet 1 back, sheet 2 front, ...
+
+    page_count must be a positive multiple of 4 (raise ValueError otherwise);
+    padding is the caller's decision because where blanks go is an editorial choice.
+    """
+    if isinstance(page_count, bool) or not isinstance(page_count, int):
+        raise TypeError(f"page_count must be an int, got {type(page_count).__name__}")
+    if page_count <= 0 or page_count % 4:
+        raise ValueError(f"page_count must be a positive multiple of 4, got {page_count}")
+    n = page_count
+    sides: list[SheetSide] = []
+    for k in range(n // 4):
+        # 1-based: front = (n-2k, 1+2k), back = (2+2k, n-1-2k).
+        # The back is laid out upright, not rotated 180 degrees: flipping a
+        # landscape sheet on its short edge turns it about a vertical axis, so
+        # top stays top and only left/right swap. Hence the back-left panel sits
+        # behind the front-right one (page 2 behind page 1), and the back image
+        # reads upright in the same orientation as the front.
+        sides.append(SheetSide(left=n - 2 * k - 1, right=2 * k))
+        sides.append(SheetSide(left=2 * k + 1, right=n - 2 * k - 2))
+    return sides
+
+
+def _place(sheet: PageObject, page: PageObject, x0: float, half_w: float, height: float) -> None:
+    """Scale uniformly to fit the half and centre it, keeping content as vectors."""
+    if page.rotation % 360:
+        # Bake /Rotate into the content so the page lands upright as viewers show it.
+        page.transfer_rotation_to_content()
+    # The cropbox (defaults to the mediabox) is what viewers show and what pypdf
+    # clips the merged content to, so it is the box that has to fit the half.
+    box = page.cropbox
+    left, bottom = float(box.left), float(box.bottom)
+    w, h = float(box.width), float(box.height)
+    if w <= 0 or h <= 0:
+        raise ValueError("source page has an empty page box")
+    s = min(half_w / w, height / h)
+    x = x0 + (half_w - w * s) / 2
+    y = (height - h * s) / 2
+    # Move the box's lower-left corner (may be non-zero) to the origin first.
+    ctm = Transformation().translate(-left, -bottom).scale(s).translate(x, y)
+    sheet.merge_transformed_page(page, ctm)
+
+
+def impose(pdf_bytes: bytes, sheet_width: float, sheet_height: float) -> bytes:
+    """Take a booklet PDF (page count a multiple of 4; if not, pad with blank pages at the end
+    is NOT done here - raise ValueError), return a PDF of landscape sheets (sheet_width > sheet_height, in points)
+    with two booklet pages per side, each scaled uniformly to fit its half and centred in it.
+
+    Same input bytes give the same output bytes, so imposed files can be cached and diffed.
+    """
+    if not (sheet_width > sheet_height > 0):
+        raise ValueError(
+            f"sheet must be landscape with positive size, got {sheet_width} x {sheet_height}"
+        )
+    reader = PdfReader(BytesIO(pdf_bytes))
+    pages = list(reader.pages)
+    sides = booklet_order(len(pages))  # raises ValueError for 0 or non-multiples of 4
+
+    # A fresh writer has no /ID and only a constant /Producer, so nothing
+    # time- or random-dependent reaches the output.
+    writer = PdfWriter()
+    half_w = sheet_width / 2
+    for side in sides:
+        sheet = writer.add_page(PageObject.create_blank_page(width=sheet_width, height=sheet_height))
+        for index, x0 in ((side.left, 0.0), (side.right, half_w)):
+            if index is not None:
+                _place(sheet, pages[index], x0, half_w, sheet_height)
+        sheet.compress_content_streams()
+
+    info = reader.metadata or {}
+    copied = {key: info[key] for key in ("/Title", "/Author", "/Subject") if info.get(key)}
+    if copied:
+        writer.add_metadata(copied)
+    lang = reader.root_object.get("/Lang")
+    if lang:
+        writer.root_object[NameObject("/Lang")] = create_string_object(str(lang.get_object()))
+    writer._ID = None  # explicit: a document ID would be the one non-reproducible field
+
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

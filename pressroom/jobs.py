@@ -1,0 +1,36 @@
+"""A job: one PDF to make. Renderers say which jobs a layout kind yields; `build` runs them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .layout import Layout
+from .model import Origin
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str                   # relative to the output folder, posix
+    kind: str                   # leaflet, guide, guide-booklet, brochure, ...
+    lang: str
+    title: str
+    layout: Layout
+    source: Origin              # where errors about this document point
+    inputs: tuple[Path, ...]    # every file the PDF depends on
+    render: Callable[[], Rendered]
+
+
+def output_name(lang: str, kind: str, layout: Layout, slug: str | None = None,
+                paper: str | None = None) -> str:
+    """`<lang>/<paper>/<kind>[-<slug>][-<edition>].pdf` — predictable for staff and scripts."""
+    edition = None if layout.edition == "standard" else layout.edition
+    stem = "-".join(x for x in (kind, slug, edition) if x)
+    return f"{lang}/{paper or layout.paper}/{stem}.pdf"

@@ -1,0 +1,244 @@
+"""Layouts as data: `layouts/*.yaml`, merged along `extends:`, resolved against a clinic.
+
+Units are written in the value ("12mm", "0.5in", "11pt"); colours may name the clinic's
+brand (`brand.primary`); styles inherit with `parent:`. Nothing geometric lives in code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problems, did_you_mean
+from .model import Brand
+from .sources import Map, load_yaml
+
+_UNIT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*$")
+_PER = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+PAPERS = {  # width x height in points, portrait
+    "letter": (612.0, 792.0), "a4": (595.2756, 841.8898), "a5": (419.5276, 595.2756),
+    "half-letter": (396.0, 612.0), "legal": (612.0, 1008.0), "tabloid": (792.0, 1224.0),
+}
+_TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
+             "margins", "sizes", "fonts", "colors", "styles", "panels", "description"}
+_STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
+               "align", "min_size", "hyphenate"}
+_FONT_FACES = ("regular", "bold", "italic", "bold_italic")
+_ALIGN = {"left": 0, "center": 1, "right": 2, "justify": 4}
+
+
+class LayoutError(ValueError):
+    pass
+
+
+def length(value) -> float:
+    """'12mm' -> points. Bare numbers are refused: a unit is part of the value."""
+    if isinstance(value, (int, float)) and value == 0:
+        return 0.0
+    match = _UNIT.match(str(value)) if isinstance(value, str) else None
+    if not match:
+        raise LayoutError(f"expected a length with a unit (pt, mm, cm, in), found {value!r}")
+    return float(match[1]) * _PER[match[2]]
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    font: str        # registered ReportLab font name
+    size: float
+    leading: float
+    color: str
+    space_before: float
+    space_after: float
+    align: int
+    hyphenate: bool = False
+    min_size: float = 0.0  # smallest size a fitting step may shrink to (brochure panels)
+
+
+@dataclass(frozen=True)
+class Margins:
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    kind: str
+    paper: str
+    edition: str
+    width: float
+    height: float
+    margins: Margins
+    max_pages: int | None
+    sizes: dict
+    colors: dict
+    styles: dict
+    fonts: dict       # face -> font file name
+    panels: tuple     # brochure only: raw panel specs, read by its renderer
+    sources: tuple[Path, ...]
+
+    def size(self, name: str) -> float:
+        return self.sizes[name]
+
+
+@dataclass(frozen=True)
+class LayoutSpec:
+    """A layout merged along its `extends:` chain, not yet tied to a clinic."""
+
+    name: str
+    data: dict
+    lines: dict
+    shown: str
+    sources: tuple[Path, ...]
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def load_layouts(folder: Path, shown_root: str, problems: Problems) -> dict[str, LayoutSpec]:
+    raw: dict[str, tuple[Map, str, Path]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        shown = f"{shown_root.rstrip('/')}/{path.name}"
+        data = load_yaml(path, shown, problems)
+        if data is None:
+            continue
+        if not isinstance(data, Map):
+            problems.add(shown, 1, "a layout must be a mapping of keys")
+            continue
+        for key in data:
+            if key not in _TOP_KEYS:
+                problems.add(shown, data.line_of(key), f"unknown key{did_you_mean(key, _TOP_KEYS)}", key)
+        raw[path.stem] = (data, shown, path)
+
+    specs: dict[str, LayoutSpec] = {}
+
+    def resolve(name: str, chain: tuple[str, ...]) -> LayoutSpec | None:
+        if name in specs:
+            return specs[name]
+        data, shown, path = raw[name]
+        parent = data.get("extends")
+        if parent is None:
+            spec = LayoutSpec(name, dict(data), {k: data.line_of(k) for k in data}, shown, (path,))
+        else:
+            if parent not in raw:
+                problems.add(shown, data.line_of("extends"), f"no layout {parent!r} in {shown_root}", "extends")
+                return None
+            if parent in chain:
+                problems.add(shown, data.line_of("extends"), "layouts extend each other in a loop", "extends")
+                return None
+            base = resolve(parent, chain + (name,))
+            if base is None:
+                return None
+            merged = _merge(base.data, {k: v for k, v in data.items() if k not in ("abstract",)})
+            merged.pop("extends", None)
+            merged["abstract"] = data.get("abstract", False)
+            spec = LayoutSpec(name, merged, {**base.lines, **{k: data.line_of(k) for k in data}},
+                              shown, base.sources + (path,))
+        specs[name] = spec
+        return spec
+
+    for name in raw:
+        resolve(name, ())
+    return {n: s for n, s in specs.items()}
+
+
+def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout | None:
+    """Turn a merged spec into typed geometry and styles for one clinic's brand."""
+    d, before = spec.data, len(problems.items)
+
+    def err(key: str, message: str) -> None:
+        problems.add(spec.shown, spec.lines.get(key.split(".")[0], 1), message, key)
+
+    def get_length(key: str, value) -> float:
+        try:
+            return length(value)
+        except LayoutError as exc:
+            err(key, str(exc))
+            return 0.0
+
+    paper = d.get("paper", "letter")
+    if isinstance(paper, str) and paper in PAPERS:
+        width, height = PAPERS[paper]
+    else:
+        err("paper", f"unknown paper {paper!r}; use one of {', '.join(PAPERS)}")
+        width, height = PAPERS["letter"]
+    if d.get("orientation", "portrait") == "landscape":
+        width, height = height, width
+    margins_raw = d.get("margins") or {}
+    margins = Margins(*(get_length(f"margins.{side}", margins_raw.get(side, "0.75in"))
+                        for side in ("top", "right", "bottom", "left")))
+    sizes = {k: get_length(f"sizes.{k}", v) for k, v in (d.get("sizes") or {}).items()}
+
+    colors = {}
+    for key, value in (d.get("colors") or {}).items():
+        if value in ("brand.primary", "brand.accent"):
+            value = getattr(brand, value.split(".")[1])
+        if not (isinstance(value, str) and re.match(r"^#[0-9a-fA-F]{6}$", value)):
+            err(f"colors.{key}", f"expected \"#rrggbb\" or brand.primary / brand.accent, found {value!r}")
+            value = "#000000"
+        colors[key] = value.lower()
+
+    fonts = d.get("fonts") or {}
+    for face in _FONT_FACES:
+        if not isinstance(fonts.get(face), str):
+            err(f"fonts.{face}", "missing: name the font file for this face (in fonts/)")
+
+    styles: dict[str, Style] = {}
+    raw_styles = d.get("styles") or {}
+
+    def style(name: str, chain: tuple[str, ...] = ()) -> dict:
+        entry = raw_styles.get(name)
+        if not isinstance(entry, dict):
+            err(f"styles.{name}", "no such style")
+            return {}
+        for key in entry:
+            if key not in _STYLE_KEYS:
+                err(f"styles.{name}.{key}", f"unknown style key; allowed: {', '.join(sorted(_STYLE_KEYS))}")
+        parent = entry.get("parent")
+        if parent is None:
+            return dict(entry)
+        if parent in chain:
+            err(f"styles.{name}.parent", "styles inherit from each other in a loop")
+            return dict(entry)
+        return {**style(parent, chain + (name,)), **{k: v for k, v in entry.items() if k != "parent"}}
+
+    for name in raw_styles:
+        s = style(name)
+        face = s.get("font", "regular")
+        if face not in _FONT_FACES:
+            err(f"styles.{name}.font", f"expected one of {', '.join(_FONT_FACES)}")
+            face = "regular"
+        color = s.get("color", "text")
+        if color not in colors:
+            err(f"styles.{name}.color", f"no colour {color!r} in colors")
+        size = get_length(f"styles.{name}.size", s.get("size", "11pt"))
+        styles[name] = Style(
+            name=name, font=face, size=size,
+            leading=get_length(f"styles.{name}.leading", s["leading"]) if "leading" in s else size * 1.3,
+            color=colors.get(color, "#000000"),
+            space_before=get_length(f"styles.{name}.space_before", s.get("space_before", 0)),
+            space_after=get_length(f"styles.{name}.space_after", s.get("space_after", 0)),
+            align=_ALIGN.get(s.get("align", "left"), 0),
+            hyphenate=bool(s.get("hyphenate", False)),
+            min_size=get_length(f"styles.{name}.min_size", s["min_size"]) if "min_size" in s else size,
+        )
+    max_pages = d.get("max_pages")
+    if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
+        err("max_pages", "expected a whole number of pages")
+        max_pages = None
+    if len(problems.items) > before:
+        return None
+    return Layout(
+        name=spec.name, kind=str(d.get("kind", "")), paper=str(paper), edition=str(d.get("edition", "standard")),
+        width=width, height=height, margins=margins, max_pages=max_pages, sizes=sizes,
+        colors=colors, styles=styles, fonts={f: fonts[f] for f in _FONT_FACES},
+        panels=tuple(d.get("panels") or ()), sources=spec.sources,
+    )

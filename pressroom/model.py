@@ -1,0 +1,158 @@
+"""The validated content model: plain frozen data handed from `content` to the renderers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value was written, for errors and warnings raised after loading."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A content string: ReportLab markup (escaped) plus its plain words."""
+
+    markup: str
+    plain: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Text
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Steps:
+    items: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    text: Text
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    caption: Text
+    alt: str
+
+
+Block = Paragraph | Bullets | Steps | Note | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: Text
+    body: tuple[Block, ...]
+    procedures: tuple[str, ...] = ()  # guide only: slugs of procedure chapters placed here
+
+
+@dataclass(frozen=True)
+class Review:
+    """Document control: who signed the text off and when it is due again."""
+
+    doc_id: str
+    version: str
+    reviewed_by: str | None
+    reviewed_on: dt.date | None
+    next_review: dt.date | None
+    origin: Origin
+
+    @property
+    def is_draft(self) -> bool:
+        return not self.reviewed_by
+
+
+@dataclass(frozen=True)
+class Brand:
+    primary: str
+    accent: str
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    phone: str
+    emergency: str
+    after_hours: str | None
+    website: str | None
+    email: str | None
+    address: tuple[str, ...]
+    language: str
+    brand: Brand
+    logo: str | None  # absolute path, checked to lie inside the content tree
+    origin: Origin
+
+    def variables(self) -> dict:
+        """What templates may read as `clinic.*`."""
+        return {
+            "name": self.name, "phone": self.phone, "emergency": self.emergency,
+            "after_hours": self.after_hours or self.phone, "website": self.website or "",
+            "email": self.email or "", "address": ", ".join(self.address),
+        }
+
+
+@dataclass(frozen=True)
+class Procedure:
+    slug: str
+    title: Text
+    summary: Text
+    treats: tuple[Text, ...]
+    sections: tuple[Section, ...]
+    when_to_call: tuple[Text, ...]
+    review: Review
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Guide:
+    title: Text
+    subtitle: Text | None
+    sections: tuple[Section, ...]
+    review: Review
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Brochure:
+    title: Text
+    tagline: Text
+    panels: tuple[Section, ...]
+    call_to_action: Text
+    review: Review
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[tuple[str, Text], ...]  # alphabetical
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything one language of the content tree holds."""
+
+    lang: str
+    clinic: Clinic
+    procedures: tuple[Procedure, ...]
+    guide: Guide | None
+    brochure: Brochure | None
+    glossary: Glossary | None
+    files: dict = field(default_factory=dict, compare=False)  # document key -> input paths

@@ -1,0 +1,1 @@
+"""Renderers: model + resolved layout -> PDF bytes (ReportLab)."""

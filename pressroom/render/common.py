@@ -1,0 +1,179 @@
+"""What every renderer shares: styles from the layout, content blocks as flowables,
+boxes, the deferred page-furniture canvas and deterministic document settings."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, Paragraph,
+                                Spacer, Table, TableStyle)
+
+from .. import model as m
+from ..fonts import FontSet
+from ..layout import Layout
+from ..jobs import Rendered  # noqa: F401  (re-exported for renderers)
+from ..strings import Strings
+
+HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_PT", "it": "it_IT"}
+
+
+class RenderError(ValueError):
+    """Content that cannot be set in the layout (e.g. it does not fit)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a renderer reads besides the document itself."""
+
+    layout: Layout
+    fonts: FontSet
+    strings: Strings
+    clinic: m.Clinic
+
+
+def color(hex_value: str):
+    return colors.HexColor(hex_value)
+
+
+class Styles:
+    """ParagraphStyles built once per layout from its YAML styles."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self._cache: dict[str, ParagraphStyle] = {}
+        self.hyphenation = HYPHENATION.get(ctx.strings.lang.split("-")[0])
+
+    def __getitem__(self, name: str) -> ParagraphStyle:
+        if name not in self._cache:
+            s = self.ctx.layout.styles[name]
+            self._cache[name] = ParagraphStyle(
+                name, fontName=self.ctx.fonts.face(s.font), fontSize=s.size, leading=s.leading,
+                textColor=color(s.color), spaceBefore=s.space_before, spaceAfter=s.space_after,
+                alignment=s.align, allowWidows=0, allowOrphans=0,
+                keepWithNext=1 if name.startswith(("heading", "title", "chapter", "subheading")) else 0,
+                hyphenationLang=(self.hyphenation or "") if s.hyphenate else "",
+                embeddedHyphenation=1, uriWasteReduce=0.3,
+            )
+        return self._cache[name]
+
+    def derive(self, name: str, base: str, **changes) -> ParagraphStyle:
+        key = f"{base}/{name}"
+        if key not in self._cache:
+            self._cache[key] = ParagraphStyle(key, parent=self[base], **changes)
+        return self._cache[key]
+
+
+def para(markup: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(markup, style)
+
+
+def list_flowable(items, style: ParagraphStyle, numbered: bool, ctx: Context) -> ListFlowable:
+    indent = ctx.layout.sizes.get("bullet_indent", 16)
+    bullet_color = color(ctx.layout.colors.get("primary", "#000000"))
+    return ListFlowable(
+        [ListItem(Paragraph(t.markup, style), leftIndent=indent)
+         for t in items],
+        bulletType="1" if numbered else "bullet",
+        start=1 if numbered else "\u2022",
+        leftIndent=indent, bulletFontName=ctx.fonts.bold if numbered else ctx.fonts.regular,
+        bulletFontSize=style.fontSize, bulletColor=bullet_color, bulletFormat="%s." if numbered else None,
+        spaceAfter=style.spaceAfter + 4,
+    )
+
+
+def box(flowables: list, ctx: Context, fill: str, border: str | None = None,
+        bar: str | None = None, width: float | None = None) -> Table:
+    """A shaded box around flowables; kept whole so it never splits across pages."""
+    pad = ctx.layout.sizes.get("box_padding", 8)
+    rule = ctx.layout.sizes.get("box_rule", 1)
+    table = Table([[flowables]], colWidths=[width] if width else None, hAlign="LEFT")
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, -1), color(ctx.layout.colors[fill])),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad + (rule * 2 if bar else 0)),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.6),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if border:
+        commands.append(("BOX", (0, 0), (-1, -1), rule, color(ctx.layout.colors[border])))
+    if bar:
+        commands.append(("LINEBEFORE", (0, 0), (0, -1), rule * 3, color(ctx.layout.colors[bar])))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def block_flowables(block: m.Block, styles: Styles, ctx: Context,
+                    figure: Callable[[m.Figure], list] | None = None) -> list[Flowable]:
+    if isinstance(block, m.Paragraph):
+        return [para(block.text.markup, styles["body"])]
+    if isinstance(block, (m.Bullets, m.Steps)):
+        return [list_flowable(block.items, styles["list"], isinstance(block, m.Steps), ctx)]
+    if isinstance(block, m.Note):
+        return [Spacer(1, 4), box([para(block.text.markup, styles["note"])], ctx, "note_fill",
+                                  bar="accent"), Spacer(1, 8)]
+    if isinstance(block, m.Figure):
+        return figure(block) if figure else []
+    raise TypeError(block)
+
+
+def section_flowables(section: m.Section, styles: Styles, ctx: Context,
+                      heading_style: str = "heading", figure=None) -> list[Flowable]:
+    out: list[Flowable] = [para(section.heading.markup, styles[heading_style])]
+    for block in section.body:
+        out.extend(block_flowables(block, styles, ctx, figure))
+    return out
+
+
+def furniture_canvas(draw: Callable[[Canvas, int, int], None]):
+    """A Canvas class that draws page furniture once the page count is known.
+
+    Pages are held until `save`, so footers can say "Page 1 of 2" in one pass.
+    """
+
+    class FurnitureCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self):
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                draw(self, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return FurnitureCanvas
+
+
+def doc_settings(ctx: Context, title: str, subject: str) -> dict:
+    """Metadata and determinism settings shared by every document."""
+    return dict(
+        title=title, author=ctx.clinic.name, subject=subject, creator="pressroom",
+        producer="pressroom (ReportLab)", invariant=1, lang=ctx.strings.lang,
+        displayDocTitle=True, pagesize=(ctx.layout.width, ctx.layout.height),
+    )
+
+
+def review_line(review: m.Review, strings: Strings) -> str:
+    parts = [review.doc_id, strings.format("version", version=review.version)]
+    if review.reviewed_on:
+        parts.append(strings.format("reviewed", date=strings.date(review.reviewed_on)))
+    return " · ".join(parts)
+
+
+def build_pdf(doc_factory, story: list) -> tuple[bytes, object]:
+    buffer = io.BytesIO()
+    doc = doc_factory(buffer)
+    doc.build(story, canvasmaker=doc.canvasmaker)
+    return buffer.getvalue(), doc

@@ -1,0 +1,172 @@
+"""A procedure leaflet: one sheet, branded band, boxes for notes and when to call."""
+
+from __future__ import annotations
+
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
+
+from .. import model as m
+from ..jobs import Job, output_name
+from .common import (Context, Rendered, RenderError, Styles, box, build_pdf, color, doc_settings,
+                     furniture_canvas, para, review_line, section_flowables)
+
+
+class _MeasuredDoc(BaseDocTemplate):
+    """Remembers how far down the last page the text reached, to size an overflow."""
+
+    used_on_last_page = 0.0
+
+    def afterFlowable(self, flowable):
+        frame = self.frame
+        if frame is not None:
+            self.used_on_last_page = frame._y2 - frame._topPadding - frame._y
+
+
+def story(proc: m.Procedure, ctx: Context, styles: Styles) -> list:
+    s = ctx.strings
+    out = [para(proc.title.markup, styles["title"]), para(proc.summary.markup, styles["summary"])]
+    if proc.treats:
+        out.append(para(f"<b>{s['treats']}</b> " + " · ".join(t.markup for t in proc.treats),
+                        styles["treats"]))
+    for section in proc.sections:
+        out.extend(section_flowables(section, styles, ctx))
+    out.append(Spacer(1, 6))
+    out.append(when_to_call_box(proc.when_to_call, ctx, styles))
+    out.append(para(s["disclaimer"], styles["disclaimer"]))
+    return out
+
+
+def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles):
+    s, clinic = ctx.strings, ctx.clinic
+    inner = [para(s["when_to_call"], styles["box_heading"])]
+    if items:
+        from .common import list_flowable
+        inner.append(list_flowable(items, styles["box_body"], False, ctx))
+    contact = [s.format("call_us", phone=f"<b>{_esc(clinic.phone)}</b>")]
+    if clinic.after_hours:
+        contact.append(s.format("after_hours", phone=f"<b>{_esc(clinic.after_hours)}</b>"))
+    inner.append(para(" · ".join(contact), styles["box_body"]))
+    inner.append(para(f"<b>{_esc(s.format('emergency', emergency=clinic.emergency))}</b>",
+                      styles["box_body"]))
+    return box(inner, ctx, "call_fill", border="call_border")
+
+
+def _esc(text: str) -> str:
+    from xml.sax.saxutils import escape
+    return escape(text)
+
+
+def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
+    """Band on top, footer below, on every page; page 1 gets the full masthead."""
+    lay, clinic, s = ctx.layout, ctx.clinic, ctx.strings
+    mg = lay.margins
+
+    def draw(canv, page: int, pages: int) -> None:
+        canv.saveState()
+        band = lay.size("band") if page == 1 else lay.size("band_later")
+        canv.setFillColor(color(lay.colors["primary"]))
+        canv.rect(0, lay.height - band, lay.width, band, stroke=0, fill=1)
+        canv.setFillColor(color(lay.colors["accent"]))
+        canv.rect(0, lay.height - band - 3, lay.width, 3, stroke=0, fill=1)
+        text_left = mg.left
+        if page == 1 and clinic.logo:
+            logo_h = band * 0.6
+            canv.drawImage(ImageReader(clinic.logo), mg.left, lay.height - band * 0.8, height=logo_h,
+                           width=logo_h, preserveAspectRatio=True, mask="auto")
+            text_left += logo_h + 8
+        name_style = styles["masthead"] if page == 1 else styles["masthead_small"]
+        width = lay.width - text_left - mg.right
+        left = Paragraph(_esc(clinic.name) if page == 1 else _esc(clinic.name),
+                         styles["masthead"] if page == 1 else styles.derive("band-left", "masthead_small", alignment=0))
+        _place(canv, left, text_left, lay.height - band / 2, width * 0.55)
+        right_text = (" · ".join(x for x in (clinic.phone, clinic.website and
+                                            clinic.website.split("://")[-1]) if x)
+                      if page == 1 else title)
+        right = Paragraph(_esc(right_text), styles["masthead_small"])
+        _place(canv, right, lay.width - mg.right - width * 0.45, lay.height - band / 2, width * 0.45)
+        del name_style
+        # footer
+        footer_top = mg.bottom + lay.size("footer") - 12
+        canv.setStrokeColor(color(lay.colors["rule"]))
+        canv.setLineWidth(0.75)
+        canv.line(mg.left, footer_top, lay.width - mg.right, footer_top)
+        fs = styles["footer"]
+        contact = " · ".join(x for x in (clinic.name, clinic.phone, clinic.website) if x)
+        _line(canv, _esc(contact), fs, mg.left, footer_top - fs.leading - 2, lay.width - mg.left - mg.right)
+        _line(canv, _esc(s.format("page_of", page=page, pages=pages)),
+              styles.derive("footer-right", "footer", alignment=2), mg.left,
+              footer_top - fs.leading - 2, lay.width - mg.left - mg.right)
+        _line(canv, _esc(review_line(review, s)), fs, mg.left, footer_top - 2 * fs.leading - 2,
+              lay.width - mg.left - mg.right)
+        if review.is_draft:
+            _line(canv, _esc(s["draft"]), styles.derive("draft-right", "draft", alignment=2), mg.left,
+                  footer_top - 2 * fs.leading - 2, lay.width - mg.left - mg.right)
+        canv.restoreState()
+
+    return draw
+
+
+def _place(canv, paragraph: Paragraph, x: float, middle_y: float, width: float) -> None:
+    _, h = paragraph.wrap(width, 200)
+    paragraph.drawOn(canv, x, middle_y - h / 2)
+
+
+def _line(canv, markup: str, style, x: float, y: float, width: float) -> None:
+    p = Paragraph(markup, style)
+    p.wrap(width, 100)
+    p.drawOn(canv, x, y)
+
+
+def render_leaflet(proc: m.Procedure, ctx: Context) -> Rendered:
+    lay = ctx.layout
+    styles = Styles(ctx)
+    mg = lay.margins
+    gap, footer = lay.size("band_gap"), lay.size("footer")
+    frame_w = lay.width - mg.left - mg.right
+
+    def frame(band: float, fid: str) -> Frame:
+        top = lay.height - band - gap
+        bottom = mg.bottom + footer
+        return Frame(mg.left, bottom, frame_w, top - bottom, id=fid, leftPadding=0, rightPadding=0,
+                     topPadding=0, bottomPadding=0)
+
+    pages: list[int] = []
+    draw = furniture(ctx, proc.title.plain, proc.review, styles)
+
+    def counting_draw(canv, page, total):
+        pages[:] = [total]
+        draw(canv, page, total)
+
+    def factory(buffer):
+        doc = _MeasuredDoc(buffer, **doc_settings(ctx, proc.title.plain, proc.summary.plain),
+                           leftMargin=mg.left, rightMargin=mg.right, topMargin=mg.top,
+                           bottomMargin=mg.bottom)
+        doc.addPageTemplates([
+            PageTemplate("first", [frame(lay.size("band"), "first")], autoNextPageTemplate="later"),
+            PageTemplate("later", [frame(lay.size("band_later"), "later")]),
+        ])
+        doc.canvasmaker = furniture_canvas(counting_draw)
+        return doc
+
+    data, doc = build_pdf(factory, story(proc, ctx, styles))
+    total = pages[0] if pages else 0
+    if lay.max_pages and total > lay.max_pages:
+        later = frame(lay.size("band_later"), "x")
+        over = (total - lay.max_pages - 1) * later._height + doc.used_on_last_page
+        body = styles["body"]
+        lines = max(1, round(over / body.leading))
+        words = max(1, round(lines * frame_w / (body.fontSize * 0.5) / 6))
+        raise RenderError(
+            f"leaflet {proc.title.plain!r} does not fit the {lay.name} layout: it runs "
+            f"{over / 72:.1f} in (about {lines} lines) past {lay.max_pages} pages; "
+            f"cut about {words} words or move detail to the guide")
+    return Rendered(data, total)
+
+
+def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
+    """A leaflet per procedure in this language and layout."""
+    return [Job(path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
+                lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
+                inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]),
+                render=lambda proc=proc: render_leaflet(proc, ctx))
+            for proc in cat.procedures]

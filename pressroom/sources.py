@@ -1,0 +1,141 @@
+"""Read YAML files safely, keeping the line of every key and item.
+
+YAML is composed into nodes and converted by hand, so no tag can construct a Python
+object, duplicate keys are caught, and each value remembers where it was written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from .errors import Problems
+
+# Tags a plain data file may use; anything else (e.g. !!python/object) is refused.
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+}
+_MAX_NODES = 200_000  # an alias bomb stops here instead of eating the machine
+
+
+class Map(dict):
+    """A mapping that knows its own line and the line of each key."""
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line = line
+        self.lines: dict[str, int] = {}
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+class Seq(list):
+    """A sequence that knows its own line and the line of each item."""
+
+    def __init__(self, line: int):
+        super().__init__()
+        self.line = line
+        self.lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.lines[index] if index < len(self.lines) else self.line
+
+
+class _Converter:
+    def __init__(self, path: str, problems: Problems):
+        self.path, self.problems, self.count = path, problems, 0
+        self.scalars = yaml.SafeLoader("")
+
+    def convert(self, node: yaml.Node):
+        self.count += 1
+        line = node.start_mark.line + 1
+        if self.count > _MAX_NODES:
+            raise _TooBig(line)
+        if node.tag not in _SAFE_TAGS:
+            self.problems.add(self.path, line, f"YAML tag {node.tag!r} is not allowed in content; "
+                              "write plain text, lists and mappings")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            out = Map(line)
+            self.scalars.flatten_mapping(node)
+            for key_node, value_node in node.value:
+                key = self.convert(key_node)
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
+                    self.problems.add(self.path, key_line, "a key must be plain text")
+                    continue
+                key = str(key)
+                if key in out:
+                    self.problems.add(self.path, key_line,
+                                      f"duplicate key {key!r} (first at line {out.lines[key]})")
+                    continue
+                out[key] = self.convert(value_node)
+                out.lines[key] = key_line
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            out = Seq(line)
+            for item in node.value:
+                out.append(self.convert(item))
+                out.lines.append(item.start_mark.line + 1)
+            return out
+        try:
+            value = self.scalars.construct_object(node)
+        except (yaml.YAMLError, ValueError) as exc:
+            self.problems.add(self.path, line, f"invalid value: {exc}")
+            return None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return value
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def decode_text(data: bytes, path: str, problems: Problems) -> str | None:
+    """UTF-8 only: a stray byte is reported at its line, not turned into mojibake."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.add(path, line, f"byte 0x{data[exc.start]:02x} is not UTF-8 text; "
+                     "save the file as UTF-8")
+        return None
+
+
+def load_yaml(path: Path, shown: str, problems: Problems):
+    """Return the file's data as Map/Seq/scalars, or None after adding problems."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(shown, 0, f"cannot read file: {exc.strerror}")
+        return None
+    text = decode_text(data, shown, problems)
+    if text is None:
+        return None
+    before = len(problems.items)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = exc.problem or exc.context or "not valid YAML"
+        problems.add(shown, line, f"invalid YAML: {what}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(shown, 0, f"invalid YAML: {exc}")
+        return None
+    if node is None:
+        return Map(1)
+    try:
+        value = _Converter(shown, problems).convert(node)
+    except _TooBig as exc:
+        problems.add(shown, exc.line, "the file expands to too much data (YAML alias bomb?)")
+        return None
+    return None if len(problems.items) > before else value

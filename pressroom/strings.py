@@ -1,0 +1,58 @@
+"""The fixed words a layout prints ("When to call us", "Page 1 of 2"), per language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problems
+from .sources import Map, load_yaml
+
+FALLBACK = "en"
+
+
+@dataclass(frozen=True)
+class Strings:
+    lang: str
+    words: dict
+
+    def __getitem__(self, key: str) -> str:
+        return self.words[key]
+
+    def format(self, key: str, **values) -> str:
+        return self.words[key].format(**values)
+
+    def date(self, day: dt.date) -> str:
+        month = self.words["months"][day.month - 1]
+        return self.words["date_format"].format(day=day.day, month_name=month, year=day.year)
+
+
+def load_strings(folder: Path, shown_root: str, langs: list[str],
+                 problems: Problems, warnings: list[str]) -> dict[str, Strings]:
+    """Strings for each language; a missing word falls back to English with a warning."""
+    def read(lang: str) -> dict | None:
+        path = folder / f"{lang}.yaml"
+        if not path.is_file():
+            return None
+        data = load_yaml(path, f"{shown_root}/{lang}.yaml", problems)
+        return dict(data) if isinstance(data, Map) else None
+
+    base = read(FALLBACK)
+    if base is None:
+        problems.add(f"{shown_root}/{FALLBACK}.yaml", 0, "missing: the English strings file is the "
+                     "fallback for every language")
+        return {}
+    out = {FALLBACK: Strings(FALLBACK, base)}
+    for lang in langs:
+        if lang == FALLBACK:
+            continue
+        words = read(lang)
+        missing = sorted(k for k in base if k not in (words or {}))
+        if missing:
+            where = f"{shown_root}/{lang}.yaml"
+            what = "has no strings file" if words is None else "lacks"
+            warnings.append(f"{where}: warning: language {lang!r} {what} "
+                            f"{', '.join(missing)}; these print in English")
+        out[lang] = Strings(lang, {**base, **(words or {})})
+    return out

@@ -1,0 +1,91 @@
+"""Content strings -> ReportLab markup.
+
+Templates run in Jinja's sandbox with undefined variables as errors; the result is then
+read for `**bold**`, `*italic*` and `[text](url)`, and every other character is escaped,
+so `<`, `>` and `&` print literally and no content can inject ReportLab tags.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                            keep_trailing_newline=False)
+_INLINE = re.compile(
+    r"\*\*(?P<bold>\S(?:.*?\S)?)\*\*"
+    r"|(?<![\w*])\*(?P<italic>[^\s*](?:[^*]*?[^\s*])?)\*(?![\w*])"
+    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
+)
+_LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+
+
+class TextError(ValueError):
+    """A content string that cannot be rendered; the message says how to fix it."""
+
+
+def render_template(raw: str, variables: dict) -> str:
+    if "{" not in raw:
+        return raw
+    try:
+        return _ENV.from_string(raw).render(variables)
+    except jinja2.UndefinedError as exc:
+        raise TextError(f"unknown variable: {exc.message}; "
+                        f"known: {', '.join(_known(variables))}") from None
+    except SecurityError as exc:
+        raise TextError(f"template not allowed: {exc}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TextError(f"template syntax: {exc.message}") from None
+    except Exception as exc:  # a template is content: any failure is the author's to fix
+        raise TextError(f"template failed: {exc}") from None
+
+
+def _known(variables: dict) -> list[str]:
+    return [f"{k}.{sub}" if isinstance(v, dict) else k
+            for k, v in variables.items() for sub in (v if isinstance(v, dict) else [None])]
+
+
+def to_markup(text: str, link_color: str) -> tuple[str, str]:
+    """Return (ReportLab markup, plain text) for one rendered content string."""
+    markup: list[str] = []
+    plain: list[str] = []
+    _convert(" ".join(text.split()), link_color, markup, plain)
+    return "".join(markup), "".join(plain)
+
+
+def _convert(text: str, link_color: str, markup: list[str], plain: list[str]) -> None:
+    pos = 0
+    for match in _INLINE.finditer(text):
+        markup.append(escape(text[pos:match.start()]))
+        plain.append(text[pos:match.start()])
+        if match["bold"] is not None:
+            markup.append("<b>")
+            _convert(match["bold"], link_color, markup, plain)
+            markup.append("</b>")
+        elif match["italic"] is not None:
+            markup.append("<i>")
+            _convert(match["italic"], link_color, markup, plain)
+            markup.append("</i>")
+        else:
+            url = match["url"]
+            if not url.startswith(_LINK_SCHEMES):
+                raise TextError(f"link {url!r} must start with https://, http://, mailto: or tel:")
+            markup.append(f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{link_color}">'
+                          f'<u>')
+            _convert(match["label"], link_color, markup, plain)
+            markup.append("</u></a>")
+        pos = match.end()
+    markup.append(escape(text[pos:]))
+    plain.append(text[pos:])
+
+
+def missing_glyphs(plain: str, charset: frozenset[int]) -> list[str]:
+    """Characters no bundled font can draw (they would print as blank boxes)."""
+    seen = []
+    for ch in plain:
+        if ord(ch) not in charset and not ch.isspace() and ch not in seen:
+            seen.append(ch)
+    return seen
