@@ -7,7 +7,7 @@ brand (`brand.primary`); styles inherit with `parent:`. Nothing geometric lives 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems, did_you_mean
@@ -21,7 +21,8 @@ PAPERS = {  # width x height in points, portrait
     "half-letter": (396.0, 612.0), "legal": (612.0, 1008.0), "tabloid": (792.0, 1224.0),
 }
 _TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
-             "margins", "sizes", "fonts", "colors", "styles", "panels", "description"}
+             "margins", "sizes", "fonts", "colors", "styles", "panels", "description",
+             "impose_on", "color_mode", "options"}
 _STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
                "align", "min_size", "hyphenate"}
 _FONT_FACES = ("regular", "bold", "italic", "bold_italic")
@@ -80,6 +81,9 @@ class Layout:
     fonts: dict       # face -> font file name
     panels: tuple     # brochure only: raw panel specs, read by its renderer
     sources: tuple[Path, ...]
+    impose_on: str | None = None   # booklet editions: the sheet paper of the imposed file
+    color_mode: str = "rgb"        # "cmyk" for press output
+    options: dict = field(default_factory=dict)  # kind-specific settings, checked by the renderer
 
     def size(self, name: str) -> float:
         return self.sizes[name]
@@ -234,6 +238,11 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
     if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
         err("max_pages", "expected a whole number of pages")
         max_pages = None
+    impose_on = d.get("impose_on")
+    if impose_on is not None and impose_on not in PAPERS:
+        err("impose_on", f"unknown paper {impose_on!r}; use one of {', '.join(PAPERS)}")
+    if d.get("color_mode", "rgb") not in ("rgb", "cmyk"):
+        err("color_mode", "expected rgb or cmyk")
     if len(problems.items) > before:
         return None
     return Layout(
@@ -241,4 +250,6 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         width=width, height=height, margins=margins, max_pages=max_pages, sizes=sizes,
         colors=colors, styles=styles, fonts={f: fonts[f] for f in _FONT_FACES},
         panels=tuple(d.get("panels") or ()), sources=spec.sources,
+        impose_on=d.get("impose_on"), color_mode=str(d.get("color_mode", "rgb")),
+        options=dict(d.get("options") or {}),
     )
