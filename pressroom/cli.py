@@ -13,10 +13,12 @@ from .errors import ContentError, PressroomError
 
 
 def _shown(path: Path) -> str:
+    """Relative to the working folder when inside it, so messages stay short and clickable."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path.resolve()) if rel.startswith("..") else rel
 
 
 def parse_args(argv, root: Path) -> argparse.Namespace:
@@ -54,6 +56,15 @@ def main(argv=None, root: Path | None = None) -> int:
         return 1
     except PressroomError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; earlier PDFs are untouched", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours: say so in one line; PRESSROOM_DEBUG shows the trace
+        if os.environ.get("PRESSROOM_DEBUG"):
+            raise
+        print(f"error: internal error ({type(exc).__name__}: {exc}); please report it "
+              "(set PRESSROOM_DEBUG=1 for details)", file=sys.stderr)
         return 1
     for warning in result.warnings:
         print(warning, file=sys.stderr)

@@ -33,8 +33,9 @@ def render_template(raw: str, variables: dict) -> str:
     try:
         return _ENV.from_string(raw).render(variables)
     except jinja2.UndefinedError as exc:
-        raise TextError(f"unknown variable: {exc.message}; "
-                        f"known: {', '.join(_known(variables))}") from None
+        name = re.search(r"attribute '([^']+)'|'([^']+)' is undefined", exc.message or "")
+        what = next(g for g in name.groups() if g) if name else exc.message
+        raise TextError(f"unknown variable {what!r}; known: {', '.join(_known(variables))}") from None
     except SecurityError as exc:
         raise TextError(f"template not allowed: {exc}") from None
     except jinja2.TemplateSyntaxError as exc:

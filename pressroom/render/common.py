@@ -55,6 +55,7 @@ class Styles:
                 name, fontName=self.ctx.fonts.face(s.font), fontSize=s.size, leading=s.leading,
                 textColor=color(s.color), spaceBefore=s.space_before, spaceAfter=s.space_after,
                 alignment=s.align, allowWidows=0, allowOrphans=0,
+                bulletFontName=self.ctx.fonts.regular,
                 keepWithNext=1 if name.startswith(("heading", "title", "chapter", "subheading")) else 0,
                 hyphenationLang=(self.hyphenation or "") if s.hyphenate else "",
                 embeddedHyphenation=1, uriWasteReduce=0.3,
@@ -99,6 +100,7 @@ def box(flowables: list, ctx: Context, fill: str, border: str | None = None,
         ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.6),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),  # Table's default is Helvetica
     ]
     if border:
         commands.append(("BOX", (0, 0), (-1, -1), rule, color(ctx.layout.colors[border])))
@@ -162,6 +164,7 @@ def doc_settings(ctx: Context, title: str, subject: str) -> dict:
         title=title, author=ctx.clinic.name, subject=subject, creator="pressroom",
         producer="pressroom (ReportLab)", invariant=1, lang=ctx.strings.lang,
         displayDocTitle=True, pagesize=(ctx.layout.width, ctx.layout.height),
+        initialFontName=ctx.fonts.regular,  # else ReportLab references an unembedded Helvetica
     )
 
 

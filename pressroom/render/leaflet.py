@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
 from .. import model as m
 from ..jobs import Job, output_name
 from .common import (Context, Rendered, RenderError, Styles, box, build_pdf, color, doc_settings,
-                     furniture_canvas, para, review_line, section_flowables)
+                     furniture_canvas, list_flowable, para, review_line, section_flowables)
 
 
 class _MeasuredDoc(BaseDocTemplate):
@@ -26,34 +28,28 @@ def story(proc: m.Procedure, ctx: Context, styles: Styles) -> list:
     s = ctx.strings
     out = [para(proc.title.markup, styles["title"]), para(proc.summary.markup, styles["summary"])]
     if proc.treats:
-        out.append(para(f"<b>{s['treats']}</b> " + " · ".join(t.markup for t in proc.treats),
+        out.append(para(f"<b>{escape(s['treats'])}</b> " + " · ".join(t.markup for t in proc.treats),
                         styles["treats"]))
     for section in proc.sections:
         out.extend(section_flowables(section, styles, ctx))
     out.append(Spacer(1, 6))
     out.append(when_to_call_box(proc.when_to_call, ctx, styles))
-    out.append(para(s["disclaimer"], styles["disclaimer"]))
+    out.append(para(escape(s["disclaimer"]), styles["disclaimer"]))
     return out
 
 
 def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles):
     s, clinic = ctx.strings, ctx.clinic
-    inner = [para(s["when_to_call"], styles["box_heading"])]
+    inner = [para(escape(s["when_to_call"]), styles["box_heading"])]
     if items:
-        from .common import list_flowable
         inner.append(list_flowable(items, styles["box_body"], False, ctx))
-    contact = [s.format("call_us", phone=f"<b>{_esc(clinic.phone)}</b>")]
+    contact = [s.format("call_us", phone=f"<b>{escape(clinic.phone)}</b>")]
     if clinic.after_hours:
-        contact.append(s.format("after_hours", phone=f"<b>{_esc(clinic.after_hours)}</b>"))
+        contact.append(s.format("after_hours", phone=f"<b>{escape(clinic.after_hours)}</b>"))
     inner.append(para(" · ".join(contact), styles["box_body"]))
-    inner.append(para(f"<b>{_esc(s.format('emergency', emergency=clinic.emergency))}</b>",
+    inner.append(para(f"<b>{escape(s.format('emergency', emergency=clinic.emergency))}</b>",
                       styles["box_body"]))
     return box(inner, ctx, "call_fill", border="call_border")
-
-
-def _esc(text: str) -> str:
-    from xml.sax.saxutils import escape
-    return escape(text)
 
 
 def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
@@ -74,17 +70,13 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
             canv.drawImage(ImageReader(clinic.logo), mg.left, lay.height - band * 0.8, height=logo_h,
                            width=logo_h, preserveAspectRatio=True, mask="auto")
             text_left += logo_h + 8
-        name_style = styles["masthead"] if page == 1 else styles["masthead_small"]
         width = lay.width - text_left - mg.right
-        left = Paragraph(_esc(clinic.name) if page == 1 else _esc(clinic.name),
-                         styles["masthead"] if page == 1 else styles.derive("band-left", "masthead_small", alignment=0))
-        _place(canv, left, text_left, lay.height - band / 2, width * 0.55)
-        right_text = (" · ".join(x for x in (clinic.phone, clinic.website and
-                                            clinic.website.split("://")[-1]) if x)
-                      if page == 1 else title)
-        right = Paragraph(_esc(right_text), styles["masthead_small"])
-        _place(canv, right, lay.width - mg.right - width * 0.45, lay.height - band / 2, width * 0.45)
-        del name_style
+        name = styles["masthead"] if page == 1 else styles.derive("band-left", "masthead_small", alignment=0)
+        _place(canv, Paragraph(escape(clinic.name), name), text_left, lay.height - band / 2, width * 0.55)
+        website = clinic.website.split("://")[-1] if clinic.website else None
+        right_text = " · ".join(x for x in (clinic.phone, website) if x) if page == 1 else title
+        _place(canv, Paragraph(escape(right_text), styles["masthead_small"]),
+               lay.width - mg.right - width * 0.45, lay.height - band / 2, width * 0.45)
         # footer
         footer_top = mg.bottom + lay.size("footer") - 12
         canv.setStrokeColor(color(lay.colors["rule"]))
@@ -92,14 +84,14 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
         canv.line(mg.left, footer_top, lay.width - mg.right, footer_top)
         fs = styles["footer"]
         contact = " · ".join(x for x in (clinic.name, clinic.phone, clinic.website) if x)
-        _line(canv, _esc(contact), fs, mg.left, footer_top - fs.leading - 2, lay.width - mg.left - mg.right)
-        _line(canv, _esc(s.format("page_of", page=page, pages=pages)),
+        _line(canv, escape(contact), fs, mg.left, footer_top - fs.leading - 2, lay.width - mg.left - mg.right)
+        _line(canv, escape(s.format("page_of", page=page, pages=pages)),
               styles.derive("footer-right", "footer", alignment=2), mg.left,
               footer_top - fs.leading - 2, lay.width - mg.left - mg.right)
-        _line(canv, _esc(review_line(review, s)), fs, mg.left, footer_top - 2 * fs.leading - 2,
+        _line(canv, escape(review_line(review, s)), fs, mg.left, footer_top - 2 * fs.leading - 2,
               lay.width - mg.left - mg.right)
         if review.is_draft:
-            _line(canv, _esc(s["draft"]), styles.derive("draft-right", "draft", alignment=2), mg.left,
+            _line(canv, escape(s["draft"]), styles.derive("draft-right", "draft", alignment=2), mg.left,
                   footer_top - 2 * fs.leading - 2, lay.width - mg.left - mg.right)
         canv.restoreState()
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Measure build speed: a cold full build as a new process, and warm per-document renders.
+
+Usage: python bench/bench.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def cold_build(out: Path, extra: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "generate.py"), "--out", str(out), "--quiet", *extra],
+                   check=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    from pressroom.build import Paths, plan
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        colds = [cold_build(tmp / f"cold{i}", []) for i in range(3)]
+        print(f"full build, cold process: {min(colds) * 1000:.0f} ms (best of 3; "
+              f"median {statistics.median(colds) * 1000:.0f} ms)")
+
+        paths = Paths(ROOT / "content", ROOT / "layouts", ROOT / "fonts", tmp / "warm")
+        start = time.perf_counter()
+        jobs, _ = plan(paths)
+        print(f"load and validate everything: {(time.perf_counter() - start) * 1000:.1f} ms")
+        for job in jobs:
+            job.render()  # warm caches (fonts, hyphenation)
+        by_kind: dict[str, list[float]] = {}
+        for job in jobs:
+            times = []
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                job.render()
+                times.append(time.perf_counter() - start)
+            best = min(times)
+            by_kind.setdefault(job.kind, []).append(best)
+            print(f"  {job.path:48s} {best * 1000:7.1f} ms")
+        total = sum(sum(v) for v in by_kind.values())
+        for kind, times in sorted(by_kind.items()):
+            print(f"warm {kind}: {statistics.mean(times) * 1000:.1f} ms per document ({len(times)} documents)")
+        print(f"throughput: {len(jobs) / total:.1f} documents/s warm, one core")
+
+
+if __name__ == "__main__":
+    main()

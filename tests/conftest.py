@@ -1,0 +1,55 @@
+"""Shared fixtures: the repo's own trees, a built default catalogue, a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pressroom.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class Run:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the command line in-process; defaults point at the repo's trees."""
+    def _run(*args) -> Run:
+        code = main([str(a) for a in args], root=REPO)
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+    return _run
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The default content built once for the whole session."""
+    out = tmp_path_factory.mktemp("built") / "brochures"
+    assert main(["--out", str(out), "--quiet"], root=REPO) == 0
+    return out
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """A private copy of the shipped content tree, to edit."""
+    target = tmp_path / "content"
+    shutil.copytree(REPO / "content", target)
+    return target
+
+
+@pytest.fixture
+def previous(built, tmp_path) -> Path:
+    """A copy of a good build, standing in for the last good output folder."""
+    target = tmp_path / "out"
+    shutil.copytree(built, target)
+    return target
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
