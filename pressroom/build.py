@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
 from . import model as m
 from .content import load_content
-from .errors import ContentError, Problem, Problems
+from .errors import Problems
 from .fonts import FontError, FontSet, load_fontset
 from .layout import Layout, LayoutSpec, load_layouts, resolve_layout
-from .output import manifest_bytes, write_atomic
-from .jobs import Job, Rendered
+from .output import (OutputLock, manifest_bytes, read_manifest, remove_output, sweep_temp_files,
+                     write_atomic)
+from .parallel import render_jobs
+from .state import GENERATOR, MANIFEST, Hasher, Trees, inputs_of, output_intact, tree_hash
+from .jobs import Job
 from .render import leaflet
-from .render.common import Context, RenderError
+from .render.common import Context
 from .strings import load_strings
 
 FIGURES = frozenset({"incision", "spine", "advantages"})
@@ -39,7 +41,9 @@ class Paths:
 
 @dataclass
 class Result:
-    written: list[dict] = field(default_factory=list)
+    built: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     manifest: Path | None = None
 
@@ -99,44 +103,86 @@ def _refuse_duplicates(jobs: list[Job]) -> None:
     problems.raise_if_any()
 
 
-def hash_inputs(paths: tuple[Path, ...]) -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(set(paths)):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"-")
-    return digest.hexdigest()
-
-
-def render_all(jobs: list[Job]) -> dict[str, Rendered]:
-    """Render every job; collect every failure before giving up."""
-    problems: list[Problem] = []
-    out: dict[str, Rendered] = {}
+def check(paths: Paths) -> list[tuple[Path, str]]:
+    """Every stale, missing or extra PDF (content errors raise ContentError first). Writes nothing."""
+    jobs, _ = plan(paths)
+    trees, hasher = _trees(paths), Hasher()
+    entries = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).get("documents", [])}
+    out = []
     for job in jobs:
-        try:
-            out[job.path] = job.render()
-        except RenderError as exc:
-            problems.append(Problem(job.source.path, job.source.line, str(exc)))
-    if problems:
-        raise ContentError(problems)
+        entry = entries.get(job.path)
+        if not (paths.out / job.path).is_file():
+            out.append((paths.out / job.path, "missing"))
+        elif entry is None or entry.get("inputs") != inputs_of(job.inputs, trees, hasher) \
+                or not output_intact(paths.out, entry, hasher):
+            out.append((paths.out / job.path, "stale (its inputs changed since it was built)"))
+    planned = {job.path for job in jobs}
+    if paths.out.is_dir():
+        for pdf in sorted(paths.out.rglob("*.pdf")):
+            rel = pdf.relative_to(paths.out).as_posix()
+            if rel not in planned:
+                out.append((pdf, "extra (no content or layout makes it any more)"))
     return out
 
 
-def build(paths: Paths, on_written: Callable[[dict], None] | None = None) -> Result:
-    jobs, warnings = plan(paths)
-    rendered = render_all(jobs)
-    result = Result(warnings=warnings)
-    for job in jobs:
-        pdf = rendered[job.path]
-        write_atomic(paths.out / job.path, pdf.data)
-        entry = {
-            "path": job.path, "kind": job.kind, "language": job.lang, "paper": job.layout.paper,
-            "edition": job.layout.edition, "layout": job.layout.name, "title": job.title,
-            "pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest(),
-            "source": job.source.path, "inputs": hash_inputs(job.inputs),
-        }
-        result.written.append(entry)
-        if on_written:
-            on_written(entry)
-    result.manifest = paths.out / "manifest.json"
-    write_atomic(result.manifest, manifest_bytes(result.written, f"pressroom {__version__}"))
+def _source_label(job: Job, paths: Paths) -> str:
+    """The document's source file as `content/...`, the same from any working folder."""
+    shown = job.source.path
+    prefix = paths.shown_content.rstrip("/") + "/"
+    return "content/" + shown[len(prefix):] if shown.startswith(prefix) else shown
+
+
+def _trees(paths: Paths) -> Trees:
+    return Trees(paths.content, paths.layouts, paths.fonts)
+
+
+def build(paths: Paths, force: bool = False, workers: int = 1,
+          on_event: Callable[[str, dict], None] | None = None) -> Result:
+    """Rebuild what changed (everything with force), remove what is gone, write the manifest.
+
+    Events: ("rendered", {"path"}) as each render finishes, then ("built" | "skipped" |
+    "removed", entry) per PDF.
+    """
+    emit = on_event or (lambda kind, entry: None)
+    with OutputLock(paths.out):
+        sweep_temp_files(paths.out)
+        jobs, warnings = plan(paths)
+        trees, hasher = _trees(paths), Hasher()
+        old = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).get("documents", [])}
+        records = {job.path: inputs_of(job.inputs, trees, hasher) for job in jobs}
+        todo = [job for job in jobs if force or job.path not in old
+                or old[job.path].get("inputs") != records[job.path]
+                or not output_intact(paths.out, old[job.path], hasher)]
+        rendered = render_jobs(todo, workers, lambda job: emit("rendered", {"path": job.path}))
+        result = Result(warnings=warnings)
+        entries = []
+        for job in jobs:
+            if job.path in rendered:
+                pdf = rendered[job.path]
+                write_atomic(paths.out / job.path, pdf.data)
+                entry = {
+                    "path": job.path, "kind": job.kind, "language": job.lang,
+                    "paper": job.layout.paper, "edition": job.layout.edition,
+                    "layout": job.layout.name, "title": job.title, "pages": pdf.pages,
+                    "sha256": hashlib.sha256(pdf.data).hexdigest(),
+                    "source": _source_label(job, paths),
+                    "inputs": records[job.path],
+                }
+                result.built.append(entry)
+                emit("built", entry)
+            else:
+                entry = old[job.path]
+                result.skipped.append(entry)
+                emit("skipped", entry)
+            entries.append(entry)
+        planned = {job.path for job in jobs}
+        for path, entry in sorted(old.items()):
+            if path not in planned:
+                remove_output(paths.out, path)
+                result.removed.append(entry)
+                emit("removed", entry)
+        result.manifest = paths.out / MANIFEST
+        manifest = {"generator": GENERATOR, "tree": tree_hash(trees, hasher),
+                    "documents": sorted(entries, key=lambda e: e["path"])}
+        write_atomic(result.manifest, manifest_bytes(manifest))
     return result

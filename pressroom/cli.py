@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import Paths, build
 from .errors import ContentError, PressroomError
 
 
@@ -21,34 +20,91 @@ def _shown(path: Path) -> str:
     return str(path.resolve()) if rel.startswith("..") else rel
 
 
+def _workers(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def parse_args(argv, root: Path) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="pressroom", description="Build print-ready patient leaflets, guide and brochure PDFs "
-        "from structured content.")
+        "from structured content. Rebuilds only what changed.")
     parser.add_argument("--content", type=Path, default=root / "content", help="content tree (default: content/)")
     parser.add_argument("--layouts", type=Path, default=root / "layouts", help="layouts folder (default: layouts/)")
     parser.add_argument("--fonts", type=Path, default=root / "fonts", help="fonts folder (default: fonts/)")
     parser.add_argument("--out", type=Path, default=root / "brochures", help="output folder (default: brochures/)")
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("--force", action="store_true", help="rebuild every PDF, changed or not")
+    parser.add_argument("--check", action="store_true",
+                        help="validate content and list stale, missing or extra PDFs; write nothing; exit 1 if any")
+    parser.add_argument("--jobs", "-j", type=_workers, default=os.cpu_count() or 1,
+                        help="worker processes for rendering (default: number of cores)")
+    parser.add_argument("--watch", action="store_true",
+                        help="rebuild when content, layouts or fonts change (Ctrl-C to stop)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
     return parser.parse_args(argv)
+
+
+class Reporter:
+    """Progress for people on a terminal, one line per PDF for CI logs, nothing when quiet."""
+
+    def __init__(self, quiet: bool, out: Path, stream=None):
+        self.quiet, self.out, self.stream = quiet, out, stream or sys.stdout
+        self.tty = self.stream.isatty()
+        self.rendered = 0
+        self.total = 0
+
+    def __call__(self, kind: str, entry: dict) -> None:
+        if self.quiet:
+            return
+        if kind == "rendered":
+            self.rendered += 1
+            if self.tty:
+                width = 30
+                done = int(width * self.rendered / max(self.total, 1))
+                self.stream.write(f"\r[{'#' * done}{'.' * (width - done)}] {self.rendered}/{self.total} "
+                                  f"{entry['path'][:40]:40s}")
+                self.stream.flush()
+            return
+        if self.tty and self.rendered:
+            self.stream.write("\r" + " " * 80 + "\r")
+            self.rendered = 0
+        if kind != "skipped":
+            pages = f" ({entry['pages']} pages)" if kind == "built" else ""
+            print(f"{kind} {_shown(self.out / entry['path'])}{pages}", file=self.stream)
 
 
 def main(argv=None, root: Path | None = None) -> int:
     root = root or Path.cwd()
     try:
         args = parse_args(argv, root)
-    except SystemExit as exc:  # argparse already printed the usage error
+    except SystemExit as exc:  # argparse printed the usage error already
         return 2 if exc.code else 0
+    if args.watch:
+        from .watch import watch
+        return watch(lambda: run_once(args), [args.content, args.layouts, args.fonts])
+    return run_once(args)
+
+
+def run_once(args) -> int:
+    from .state import MANIFEST, Trees, up_to_date
+    from .output import read_manifest
+    trees = Trees(args.content, args.layouts, args.fonts)
+    if not (args.force or args.check) and up_to_date(args.out, read_manifest(args.out / MANIFEST), trees):
+        if not args.quiet:
+            count = len(read_manifest(args.out / MANIFEST)["documents"])
+            print(f"nothing to do: {count} PDFs up to date in {_shown(args.out)}")
+        return 0
+    from .build import Paths, build, check  # ReportLab is imported only when there is work
     paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=args.out,
                   shown_content=_shown(args.content), shown_layouts=_shown(args.layouts))
-
-    def report(entry: dict) -> None:
-        if not args.quiet:
-            print(f"built {_shown(args.out / entry['path'])} ({entry['pages']} pages)")
-
     try:
-        result = build(paths, on_written=report)
+        if args.check:
+            return _report_check(check(paths), args)
+        reporter = Reporter(args.quiet, args.out)
+        result = build(paths, force=args.force, workers=args.jobs, on_event=reporter)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -58,9 +114,9 @@ def main(argv=None, root: Path | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; earlier PDFs are untouched", file=sys.stderr)
+        print("interrupted; the earlier PDFs are untouched", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug of ours: say so in one line; PRESSROOM_DEBUG shows the trace
+    except Exception as exc:  # a bug of ours: one line; PRESSROOM_DEBUG=1 shows the trace
         if os.environ.get("PRESSROOM_DEBUG"):
             raise
         print(f"error: internal error ({type(exc).__name__}: {exc}); please report it "
@@ -69,7 +125,19 @@ def main(argv=None, root: Path | None = None) -> int:
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if not args.quiet:
-        print(f"{len(result.written)} PDFs and {_shown(result.manifest)} written")
+        print(f"{len(result.built)} built, {len(result.skipped)} up to date, "
+              f"{len(result.removed)} removed; manifest: {_shown(result.manifest)}")
+    return 0
+
+
+def _report_check(findings: list[tuple[Path, str]], args) -> int:
+    for path, what in findings:
+        print(f"{_shown(path)}: {what}", file=sys.stderr)
+    if findings:
+        print(f"error: {len(findings)} PDF(s) out of date; run python generate.py", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"ok: every PDF in {_shown(args.out)} is up to date")
     return 0
 
 

@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import BuildLocked
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder and rename, so readers never see half a PDF."""
@@ -23,9 +25,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def manifest_bytes(entries: list[dict], generator: str) -> bytes:
-    body = {"generator": generator, "documents": sorted(entries, key=lambda e: e["path"])}
-    return (json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+def manifest_bytes(manifest: dict) -> bytes:
+    return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 def read_manifest(path: Path) -> dict:
@@ -33,3 +34,45 @@ def read_manifest(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+class OutputLock:
+    """An exclusive lock on an output folder, so two builds cannot interleave their writes."""
+
+    NAME = ".pressroom.lock"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._handle = None
+
+    def __enter__(self) -> "OutputLock":
+        import fcntl
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._handle = open(self.folder / self.NAME, "a+")
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._handle.close()
+            raise BuildLocked(f"another build is writing to {self.folder}; wait for it to finish "
+                               "or build into another --out folder") from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import fcntl
+        fcntl.flock(self._handle, fcntl.LOCK_UN)
+        self._handle.close()
+
+
+def sweep_temp_files(folder: Path) -> None:
+    """Remove temp files a killed build (SIGKILL leaves no chance to clean up) left behind."""
+    for tmp in folder.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def remove_output(folder: Path, rel: str) -> None:
+    path = folder / rel
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != folder and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent

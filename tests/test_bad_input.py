@@ -124,4 +124,4 @@ def test_bad_usage_exits_2(run):
 def test_missing_content_folder(run, tmp_path):
     result = run("--content", tmp_path / "nowhere", "--out", tmp_path / "out")
     assert result.code == 1 and "content folder not found" in result.err
-    assert not (tmp_path / "out").exists()
+    assert not list((tmp_path / "out").rglob("*.pdf")) and not (tmp_path / "out/manifest.json").exists()

@@ -132,25 +132,70 @@ def section_flowables(section: m.Section, styles: Styles, ctx: Context,
     return out
 
 
+def esc(text: str) -> str:
+    """Plain words (names, phone numbers) made safe inside ReportLab markup."""
+    from xml.sax.saxutils import escape
+    return escape(text)
+
+
+def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles):
+    """The 'When to call us' box: warning signs, then the clinic's numbers."""
+    s, clinic = ctx.strings, ctx.clinic
+    inner = [para(esc(s["when_to_call"]), styles["box_heading"])]
+    if items:
+        inner.append(list_flowable(items, styles["box_body"], False, ctx))
+    contact = [s.format("call_us", phone=f"<b>{esc(clinic.phone)}</b>")]
+    if clinic.after_hours:
+        contact.append(s.format("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
+    inner.append(para(" · ".join(contact), styles["box_body"]))
+    inner.append(para(f"<b>{esc(s.format('emergency', emergency=clinic.emergency))}</b>",
+                      styles["box_body"]))
+    return box(inner, ctx, "call_fill", border="call_border")
+
+
+def procedure_flowables(proc: m.Procedure, ctx: Context, styles: Styles,
+                        title_style: str = "title", figure=None) -> list[Flowable]:
+    """A procedure's own text, set once for its leaflet and for its guide chapter."""
+    out = [para(proc.title.markup, styles[title_style]),
+           para(proc.summary.markup, styles["summary"])]
+    if proc.treats:
+        out.append(para(f"<b>{esc(ctx.strings['treats'])}</b> " + " · ".join(t.markup for t in proc.treats),
+                        styles["treats"]))
+    for section in proc.sections:
+        out.extend(section_flowables(section, styles, ctx, figure=figure))
+    out.append(Spacer(1, 6))
+    out.append(when_to_call_box(proc.when_to_call, ctx, styles))
+    return out
+
+
 def furniture_canvas(draw: Callable[[Canvas, int, int], None]):
     """A Canvas class that draws page furniture once the page count is known.
 
     Pages are held until `save`, so footers can say "Page 1 of 2" in one pass.
+    Bookmarks are held with their page too: a held page has no PDF page object yet,
+    so bookmarking it at once would point every outline entry at page 1.
     """
 
     class FurnitureCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._held: list[dict] = []
+            self._marks: list[tuple[str, dict]] = []
+
+        def bookmarkPage(self, key, **kwargs):
+            self._marks.append((key, kwargs))
 
         def showPage(self):
             self._held.append(dict(self.__dict__))
+            self._marks = []
             self._startPage()
 
         def save(self):
             total = len(self._held)
             for number, state in enumerate(self._held, start=1):
                 self.__dict__.update(state)
+                for key, kwargs in self._marks:
+                    Canvas.bookmarkPage(self, key, **kwargs)
                 draw(self, number, total)
                 Canvas.showPage(self)
             Canvas.save(self)

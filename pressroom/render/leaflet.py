@@ -5,12 +5,13 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from .. import model as m
 from ..jobs import Job, output_name
-from .common import (Context, Rendered, RenderError, Styles, box, build_pdf, color, doc_settings,
-                     furniture_canvas, list_flowable, para, review_line, section_flowables)
+from .common import (Context, Rendered, RenderError, Styles, build_pdf, color, doc_settings,
+                     furniture_canvas, para, procedure_flowables, review_line,
+                     when_to_call_box)  # noqa: F401  (when_to_call_box: kept importable here)
 
 
 class _MeasuredDoc(BaseDocTemplate):
@@ -25,31 +26,8 @@ class _MeasuredDoc(BaseDocTemplate):
 
 
 def story(proc: m.Procedure, ctx: Context, styles: Styles) -> list:
-    s = ctx.strings
-    out = [para(proc.title.markup, styles["title"]), para(proc.summary.markup, styles["summary"])]
-    if proc.treats:
-        out.append(para(f"<b>{escape(s['treats'])}</b> " + " · ".join(t.markup for t in proc.treats),
-                        styles["treats"]))
-    for section in proc.sections:
-        out.extend(section_flowables(section, styles, ctx))
-    out.append(Spacer(1, 6))
-    out.append(when_to_call_box(proc.when_to_call, ctx, styles))
-    out.append(para(escape(s["disclaimer"]), styles["disclaimer"]))
-    return out
-
-
-def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles):
-    s, clinic = ctx.strings, ctx.clinic
-    inner = [para(escape(s["when_to_call"]), styles["box_heading"])]
-    if items:
-        inner.append(list_flowable(items, styles["box_body"], False, ctx))
-    contact = [s.format("call_us", phone=f"<b>{escape(clinic.phone)}</b>")]
-    if clinic.after_hours:
-        contact.append(s.format("after_hours", phone=f"<b>{escape(clinic.after_hours)}</b>"))
-    inner.append(para(" · ".join(contact), styles["box_body"]))
-    inner.append(para(f"<b>{escape(s.format('emergency', emergency=clinic.emergency))}</b>",
-                      styles["box_body"]))
-    return box(inner, ctx, "call_fill", border="call_border")
+    return procedure_flowables(proc, ctx, styles) + [
+        para(escape(ctx.strings["disclaimer"]), styles["disclaimer"])]
 
 
 def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):

@@ -1,0 +1,192 @@
+"""Builds CI can trust: incremental, checked, atomic, locked, parallel, watched."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import REPO, snapshot
+from pressroom.output import OutputLock, write_atomic
+from pressroom.watch import watch
+
+
+def built_paths(out: str) -> set[str]:
+    return {line.split()[1] for line in out.splitlines() if line.startswith("built ")}
+
+
+def test_no_change_rebuild_does_nothing(previous, run):
+    before = snapshot(previous)
+    result = run("--out", previous)
+    assert result.code == 0 and result.out.startswith("nothing to do")
+    assert snapshot(previous) == before
+
+
+def test_touching_one_procedure_rebuilds_only_what_uses_it(content, previous, run, tmp_path):
+    assert run("--content", content, "--out", previous, "--quiet").code == 0
+    path = content / "procedures/kyphoplasty.yaml"
+    path.write_text(path.read_text().replace("title: Kyphoplasty", "title: Kyphoplasty (balloon)"))
+    result = run("--content", content, "--out", previous, "--jobs", "1")
+    assert result.code == 0, result.err
+    rebuilt = built_paths(result.out)
+    assert any("leaflet-kyphoplasty" in p for p in rebuilt)
+    for p in rebuilt:
+        name = p.rsplit("/", 1)[-1]
+        assert "kyphoplasty" in name or name.startswith("guide"), p
+    assert "up to date" in result.out
+
+
+def test_removed_source_removes_its_pdfs(content, previous, run):
+    assert run("--content", content, "--out", previous, "--quiet").code == 0
+    (content / "procedures/decompression.yaml").unlink()
+    result = run("--content", content, "--out", previous)
+    assert result.code == 0, result.err
+    assert "removed" in result.out
+    assert not list(previous.rglob("leaflet-decompression*.pdf"))
+    manifest = json.loads((previous / "manifest.json").read_text())
+    assert not [e for e in manifest["documents"] if "decompression" in e["path"]]
+
+
+def test_force_rebuilds_everything(previous, run):
+    result = run("--out", previous, "--force", "--jobs", "1")
+    count = len(json.loads((previous / "manifest.json").read_text())["documents"])
+    assert result.code == 0 and len(built_paths(result.out)) == count
+
+
+def test_check_fails_on_stale_missing_extra_and_passes_after_build(content, previous, run):
+    assert run("--content", content, "--out", previous, "--quiet").code == 0
+    assert run("--content", content, "--out", previous, "--check").code == 0
+    path = content / "procedures/discectomy.yaml"
+    path.write_text(path.read_text() + "\n# edited\n")
+    (previous / "en/a4/leaflet-kyphoplasty.pdf").unlink()
+    (previous / "en/a4/leaflet-old.pdf").write_bytes(b"%PDF-1.4 stray")
+    before = snapshot(previous)
+    result = run("--content", content, "--out", previous, "--check")
+    assert result.code == 1
+    assert "leaflet-discectomy.pdf: stale" in result.err
+    assert "leaflet-kyphoplasty.pdf: missing" in result.err
+    assert "leaflet-old.pdf: extra" in result.err
+    assert snapshot(previous) == before, "--check wrote something"
+    (previous / "en/a4/leaflet-old.pdf").unlink()
+    assert run("--content", content, "--out", previous, "--quiet").code == 0
+    assert run("--content", content, "--out", previous, "--check").code == 0
+
+
+def test_check_reports_content_errors(content, previous, run):
+    path = content / "procedures/discectomy.yaml"
+    path.write_text(path.read_text().replace("summary:", "sumary:"))
+    result = run("--content", content, "--out", previous, "--check")
+    assert result.code == 1 and "did you mean 'summary'" in result.err
+
+
+def test_parallel_output_equals_serial(run, tmp_path):
+    assert run("--out", tmp_path / "one", "--jobs", "1", "--quiet").code == 0
+    assert run("--out", tmp_path / "two", "--jobs", "2", "--quiet").code == 0
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def _generate(cwd, *args, **kwargs):
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    return subprocess.Popen([sys.executable, str(REPO / "generate.py"), *map(str, args)], cwd=cwd,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
+def test_two_working_directories_give_the_same_bytes(tmp_path):
+    outs = []
+    for name in ("a", "b"):
+        work = tmp_path / name / "deeper" / name
+        work.mkdir(parents=True)
+        shutil.copytree(REPO / "content", work / "content")
+        proc = _generate(work, "--content", "content", "--out", "out", "--quiet", "--jobs", "1")
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()
+        outs.append(snapshot(work / "out"))
+    assert outs[0] == outs[1]
+    for data in outs[0].values():
+        assert str(tmp_path).encode() not in data
+
+
+def _wait_until_locked(folder, proc, timeout=60):
+    lock = folder / OutputLock.NAME
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            return False
+        if lock.exists():
+            with open(lock, "a+") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                except BlockingIOError:
+                    return True
+        time.sleep(0.005)
+    return False
+
+
+def test_killed_build_leaves_previous_outputs_intact(content, previous, run):
+    before = snapshot(previous)
+    for path in (content / "procedures").glob("*.yaml"):
+        path.write_text(path.read_text().replace("title: ", "title: New ", 1))
+    proc = _generate(REPO, "--content", content, "--out", previous, "--force", "--jobs", "1")
+    assert _wait_until_locked(previous, proc), "the build never took the lock"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert snapshot(previous) == {k: v for k, v in snapshot(previous).items()}  # readable
+    after = {k: v for k, v in snapshot(previous).items() if not k.endswith(".tmp")}
+    assert after == before
+    # the next build sweeps any temp file a kill left and completes
+    assert run("--content", content, "--out", previous, "--quiet").code == 0
+    assert not list(previous.rglob("*.tmp"))
+
+
+def test_second_build_on_a_locked_folder_is_refused(previous, run):
+    before = snapshot(previous)
+    with OutputLock(previous):
+        result = run("--out", previous, "--force")
+    assert result.code == 1 and "another build is writing" in result.err
+    assert snapshot(previous) == before
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
+    target = tmp_path / "a.pdf"
+    target.write_bytes(b"old")
+
+    def boom(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_watch_rebuilds_after_a_change(tmp_path, capsys):
+    watched = tmp_path / "content"
+    watched.mkdir()
+    (watched / "a.yaml").write_text("x: 1\n")
+    calls = []
+
+    def build_once():
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.02)
+            (watched / "a.yaml").write_text("x: 22\n")
+        return 1 if len(calls) == 1 else 0  # an error first: watching goes on
+
+    assert watch(build_once, [watched], interval=0.05, rounds=4) == 0
+    assert len(calls) == 2
+    assert "changed:" in capsys.readouterr().out
+
+
+def test_quiet_prints_nothing_and_ci_prints_a_line_per_pdf(run, tmp_path):
+    quiet = run("--out", tmp_path / "q", "--quiet")
+    assert quiet.code == 0 and quiet.out == ""
+    loud = run("--out", tmp_path / "l")
+    count = len(json.loads((tmp_path / "l/manifest.json").read_text())["documents"])
+    assert len(built_paths(loud.out)) == count
