@@ -59,7 +59,7 @@ def plan(paths: Paths) -> tuple[list[Job], list[str]]:
         try:
             fontsets[spec.name] = load_fontset(paths.fonts, faces)
         except (FontError, KeyError, TypeError) as exc:
-            problems.add(spec.shown, spec.lines.get("fonts", 1), str(exc).strip("'"), "fonts")
+            problems.add(*spec.where("fonts"), str(exc).strip("'"), "fonts")
     problems.raise_if_any()
     concrete = [s for s in specs.values() if not s.data.get("abstract")]
     charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
@@ -75,7 +75,7 @@ def plan(paths: Paths) -> tuple[list[Job], list[str]]:
             if layout is None:
                 continue
             if layout.kind not in JOB_MAKERS:
-                problems.add(spec.shown, spec.lines.get("kind", 1),
+                problems.add(*spec.where("kind"),
                              f"unknown kind {layout.kind!r}; use one of {', '.join(JOB_MAKERS)}", "kind")
                 continue
             ctx = Context(layout, fontsets[spec.name], strings[cat.lang], cat.clinic)

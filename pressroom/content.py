@@ -295,7 +295,8 @@ class ContentLoader:
                 primary=r.colour(brand.get("primary"), brand.line_of("primary"), "brand.primary",
                                  base_brand.primary),
                 accent=r.colour(brand.get("accent"), brand.line_of("accent"), "brand.accent",
-                                base_brand.accent))
+                                base_brand.accent),
+                origin=r.origin(brand.line_of("primary")))
         else:
             brand = base_brand
         language = s("language", base.language if base else "en")

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contrast import BODY, LARGE, nearest_passing, ratio
 from .errors import Problems, did_you_mean
 from .model import Brand
 from .sources import Map, load_yaml
@@ -22,7 +23,7 @@ PAPERS = {  # width x height in points, portrait
 }
 _TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
              "margins", "sizes", "fonts", "colors", "styles", "panels", "description",
-             "impose_on", "color_mode", "options"}
+             "impose_on", "color_mode", "options", "contrast"}
 _STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
                "align", "min_size", "hyphenate"}
 _FONT_FACES = ("regular", "bold", "italic", "bold_italic")
@@ -95,9 +96,13 @@ class LayoutSpec:
 
     name: str
     data: dict
-    lines: dict
+    lines: dict       # top-level key -> (file shown, line) where that key was last set
     shown: str
     sources: tuple[Path, ...]
+
+    def where(self, key: str) -> tuple[str, int]:
+        """The file and line that set `key` (it may be a layout this one extends)."""
+        return self.lines.get(key, (self.shown, 1))
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -130,7 +135,7 @@ def load_layouts(folder: Path, shown_root: str, problems: Problems) -> dict[str,
         data, shown, path = raw[name]
         parent = data.get("extends")
         if parent is None:
-            spec = LayoutSpec(name, dict(data), {k: data.line_of(k) for k in data}, shown, (path,))
+            spec = LayoutSpec(name, dict(data), {k: (shown, data.line_of(k)) for k in data}, shown, (path,))
         else:
             if parent not in raw:
                 problems.add(shown, data.line_of("extends"), f"no layout {parent!r} in {shown_root}", "extends")
@@ -144,7 +149,7 @@ def load_layouts(folder: Path, shown_root: str, problems: Problems) -> dict[str,
             merged = _merge(base.data, {k: v for k, v in data.items() if k not in ("abstract",)})
             merged.pop("extends", None)
             merged["abstract"] = data.get("abstract", False)
-            spec = LayoutSpec(name, merged, {**base.lines, **{k: data.line_of(k) for k in data}},
+            spec = LayoutSpec(name, merged, {**base.lines, **{k: (shown, data.line_of(k)) for k in data}},
                               shown, base.sources + (path,))
         specs[name] = spec
         return spec
@@ -159,7 +164,7 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
     d, before = spec.data, len(problems.items)
 
     def err(key: str, message: str) -> None:
-        problems.add(spec.shown, spec.lines.get(key.split(".")[0], 1), message, key)
+        problems.add(*spec.where(key.split(".")[0]), message, key)
 
     def get_length(key: str, value) -> float:
         try:
@@ -238,6 +243,7 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
     if max_pages is not None and (not isinstance(max_pages, int) or max_pages < 1):
         err("max_pages", "expected a whole number of pages")
         max_pages = None
+    _check_contrast(d.get("contrast") or [], colors, d.get("colors") or {}, brand, err, problems)
     impose_on = d.get("impose_on")
     if impose_on is not None and impose_on not in PAPERS:
         err("impose_on", f"unknown paper {impose_on!r}; use one of {', '.join(PAPERS)}")
@@ -253,3 +259,35 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         impose_on=d.get("impose_on"), color_mode=str(d.get("color_mode", "rgb")),
         options=dict(d.get("options") or {}),
     )
+
+
+def _check_contrast(pairs, colors: dict, raw_colors: dict, brand: Brand, err, problems) -> None:
+    """Every text/background pair the layout declares must meet WCAG AA for its size.
+
+    A failing brand colour is reported at the clinic's brand line, with a passing shade of
+    that colour, since the brand is what the clinic can change.
+    """
+    for pair in pairs:
+        if not isinstance(pair, dict) or set(pair) - {"text", "bg", "size"} or \
+                pair.get("text") not in colors or pair.get("bg") not in colors:
+            err("contrast", f"expected {{text: <colour name>, bg: <colour name>, size: body|large}} "
+                f"naming colours in colors:, found {pair!r}")
+            continue
+        minimum = LARGE if pair.get("size") == "large" else BODY
+        fg, bg = colors[pair["text"]], colors[pair["bg"]]
+        got = ratio(fg, bg)
+        if got + 1e-9 >= minimum:
+            continue
+        what = (f"{pair['text']} {fg} on {pair['bg']} {bg} has contrast {got:.2f}:1, below the "
+                f"{minimum}:1 WCAG AA needs for {pair.get('size', 'body')} text")
+        from_brand = [k for k in (pair["bg"], pair["text"]) if str(raw_colors.get(k)).startswith("brand.")]
+        if from_brand and brand.origin:
+            key = from_brand[0]
+            field = str(raw_colors[key])
+            other = bg if key == pair["text"] else fg
+            fix = nearest_passing(colors[key], other, minimum)
+            problems.add(brand.origin.path, brand.origin.line, f"{colors[key]}: {what}"
+                         + (f"; nearest passing shade: {fix}" if fix else ""), field)
+        else:
+            fix = nearest_passing(fg, bg, minimum)
+            err("contrast", what + (f"; nearest passing shade of {pair['text']}: {fix}" if fix else ""))

@@ -83,6 +83,7 @@ class Review:
 class Brand:
     primary: str
     accent: str
+    origin: Origin | None = None  # where clinic.yaml sets the brand, for contrast errors
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,11 @@ class _Converter:
             for key_node, value_node in node.value:
                 key = self.convert(key_node)
                 key_line = key_node.start_mark.line + 1
-                if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
+                if isinstance(key, bool):
+                    self.problems.add(self.path, key_line, "this key reads as true/false (YAML takes "
+                                      "yes/no/on/off that way); put it in quotes")
+                    continue
+                if not isinstance(key, (str, int, float)):
                     self.problems.add(self.path, key_line, "a key must be plain text")
                     continue
                 key = str(key)
