@@ -39,7 +39,7 @@ def main() -> None:
 
         paths = Paths(ROOT / "content", ROOT / "layouts", ROOT / "fonts", tmp / "warm")
         start = time.perf_counter()
-        jobs, _ = plan(paths)
+        jobs = plan(paths).jobs
         print(f"load and validate everything: {(time.perf_counter() - start) * 1000:.1f} ms")
         for job in jobs:
             job.render()  # warm caches (fonts, hyphenation)

@@ -13,13 +13,16 @@ from typing import Callable
 
 from . import model as m
 from .content import load_content
-from .errors import Problems
+from .errors import ContentError, Problem, Problems
 from .fonts import FontError, FontSet, load_fontset
 from .layout import Layout, LayoutSpec, load_layouts, resolve_layout
 from .output import (OutputLock, manifest_bytes, read_manifest, remove_output, sweep_temp_files,
                      write_atomic)
+from .jargon import jargon_warnings
 from .parallel import render_jobs
-from .state import GENERATOR, MANIFEST, Hasher, Trees, inputs_of, output_intact, tree_hash
+from .readability import assess_all, over_target
+from .report import report_html
+from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output_intact, tree_hash
 from .jobs import Job
 from .render import leaflet
 from .render.common import Context
@@ -45,10 +48,19 @@ class Result:
     skipped: list[dict] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    readings: list = field(default_factory=list)
+    reading_target: float = 8.0
     manifest: Path | None = None
 
 
-def plan(paths: Paths) -> tuple[list[Job], list[str]]:
+@dataclass(frozen=True)
+class Plan:
+    jobs: list[Job]
+    warnings: list[str]
+    catalogues: list[m.Catalogue]
+
+
+def plan(paths: Paths) -> Plan:
     """Load and validate all inputs; return the jobs, or raise ContentError with every problem."""
     problems = Problems()
     warnings: list[str] = []
@@ -65,6 +77,7 @@ def plan(paths: Paths) -> tuple[list[Job], list[str]]:
     charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
     catalogues, content_warnings = load_content(paths.content, paths.shown_content, charset, FIGURES)
     warnings.extend(content_warnings)
+    warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
                            [c.lang for c in catalogues], problems, warnings)
     problems.raise_if_any()
@@ -82,7 +95,7 @@ def plan(paths: Paths) -> tuple[list[Job], list[str]]:
             jobs.extend(_jobs_for(cat, layout, ctx, paths))
     problems.raise_if_any()
     _refuse_duplicates(jobs)
-    return jobs, warnings
+    return Plan(jobs, warnings, catalogues)
 
 
 def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths) -> list[Job]:
@@ -105,7 +118,7 @@ def _refuse_duplicates(jobs: list[Job]) -> None:
 
 def check(paths: Paths) -> list[tuple[Path, str]]:
     """Every stale, missing or extra PDF (content errors raise ContentError first). Writes nothing."""
-    jobs, _ = plan(paths)
+    jobs = plan(paths).jobs
     trees, hasher = _trees(paths), Hasher()
     entries = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).get("documents", [])}
     out = []
@@ -125,6 +138,18 @@ def check(paths: Paths) -> list[tuple[Path, str]]:
     return out
 
 
+def _reading_target(catalogues: list[m.Catalogue]) -> float:
+    return catalogues[0].clinic.reading_grade if catalogues else 8.0
+
+
+def _as_problem(warning: str) -> Problem:
+    """`path:line: text` back into a Problem, so --strict reports warnings as errors."""
+    path, line, text = (warning.split(":", 2) + ["", ""])[:3]
+    if line.strip().isdigit():
+        return Problem(path, int(line), text.strip())
+    return Problem(path, 0, warning[len(path) + 1:].strip())
+
+
 def _source_label(job: Job, paths: Paths) -> str:
     """The document's source file as `content/...`, the same from any working folder."""
     shown = job.source.path
@@ -136,7 +161,7 @@ def _trees(paths: Paths) -> Trees:
     return Trees(paths.content, paths.layouts, paths.fonts)
 
 
-def build(paths: Paths, force: bool = False, workers: int = 1,
+def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = False,
           on_event: Callable[[str, dict], None] | None = None) -> Result:
     """Rebuild what changed (everything with force), remove what is gone, write the manifest.
 
@@ -146,15 +171,22 @@ def build(paths: Paths, force: bool = False, workers: int = 1,
     emit = on_event or (lambda kind, entry: None)
     with OutputLock(paths.out):
         sweep_temp_files(paths.out)
-        jobs, warnings = plan(paths)
+        the_plan = plan(paths)
+        jobs, warnings = the_plan.jobs, list(the_plan.warnings)
         trees, hasher = _trees(paths), Hasher()
         old = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).get("documents", [])}
         records = {job.path: inputs_of(job.inputs, trees, hasher) for job in jobs}
         todo = [job for job in jobs if force or job.path not in old
                 or old[job.path].get("inputs") != records[job.path]
                 or not output_intact(paths.out, old[job.path], hasher)]
-        rendered = render_jobs(todo, workers, lambda job: emit("rendered", {"path": job.path}))
-        result = Result(warnings=warnings)
+        rendered, readings = render_jobs(todo, workers, lambda job: emit("rendered", {"path": job.path}),
+                                         side=lambda: assess_all(the_plan.catalogues))
+        target = _reading_target(the_plan.catalogues)
+        warnings.extend(over_target(readings, target))
+        if strict and warnings:
+            raise ContentError([_as_problem(w) for w in warnings])
+        by_source = {r.source: r.numbers() for r in readings}
+        result = Result(warnings=warnings, readings=readings, reading_target=target)
         entries = []
         for job in jobs:
             if job.path in rendered:
@@ -168,6 +200,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1,
                     "source": _source_label(job, paths),
                     "inputs": records[job.path],
                 }
+                if job.source.path in by_source:
+                    entry["reading"] = by_source[job.source.path]
                 result.built.append(entry)
                 emit("built", entry)
             else:
@@ -181,6 +215,10 @@ def build(paths: Paths, force: bool = False, workers: int = 1,
                 remove_output(paths.out, path)
                 result.removed.append(entry)
                 emit("removed", entry)
+        pdfs: dict[str, list[str]] = {}
+        for job in jobs:
+            pdfs.setdefault(job.source.path, []).append(job.path)
+        write_atomic(paths.out / REPORT, report_html(readings, target, pdfs))
         result.manifest = paths.out / MANIFEST
         manifest = {"generator": GENERATOR, "tree": tree_hash(trees, hasher),
                     "documents": sorted(entries, key=lambda e: e["path"])}

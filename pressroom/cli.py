@@ -42,6 +42,9 @@ def parse_args(argv, root: Path) -> argparse.Namespace:
                         help="worker processes for rendering (default: number of cores)")
     parser.add_argument("--watch", action="store_true",
                         help="rebuild when content, layouts or fonts change (Ctrl-C to stop)")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (reading level over target, undefined medical terms, "
+                        "overdue reviews) as errors")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
     return parser.parse_args(argv)
@@ -104,7 +107,7 @@ def run_once(args) -> int:
         if args.check:
             return _report_check(check(paths), args)
         reporter = Reporter(args.quiet, args.out)
-        result = build(paths, force=args.force, workers=args.jobs, on_event=reporter)
+        result = build(paths, force=args.force, workers=args.jobs, strict=args.strict, on_event=reporter)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -124,6 +127,12 @@ def run_once(args) -> int:
         return 1
     for warning in result.warnings:
         print(warning, file=sys.stderr)
+    if not args.quiet and result.readings:
+        grades = [r.grade for r in result.readings]
+        over = sum(g > result.reading_target for g in grades)
+        print(f"reading level: {len(grades)} documents, grade {min(grades):.1f} to {max(grades):.1f} "
+              f"(target {result.reading_target:g}; {over} over); report: "
+              f"{_shown(args.out / 'report.html')}")
     if not args.quiet:
         print(f"{len(result.built)} built, {len(result.skipped)} up to date, "
               f"{len(result.removed)} removed; manifest: {_shown(result.manifest)}")

@@ -271,7 +271,7 @@ class ContentLoader:
         r = self.reader(path, None)
         required = () if base else ("name", "phone")
         keys = ("name", "phone", "emergency", "after_hours", "website", "email", "address",
-                "language", "brand", "logo")
+                "language", "brand", "logo", "reading_grade")
         if not r.mapping(data, getattr(data, "line", 1), "", required=required,
                          optional=tuple(k for k in keys if k not in required)):
             return None
@@ -315,7 +315,17 @@ class ContentLoader:
             brand=brand,
             logo=self.logo(r, data) if "logo" in data else (base.logo if base else None),
             origin=r.origin(getattr(data, "line", 1)),
+            reading_grade=self.grade(r, data, base.reading_grade if base else 8.0),
         )
+
+    def grade(self, r: FileReader, data: Map, default: float) -> float:
+        value = data.get("reading_grade")
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 18:
+            r.error(data.line_of("reading_grade"), "reading_grade", "expected a school grade between 1 and 18")
+            return default
+        return float(value)
 
     def logo(self, r: FileReader, data: Map) -> str | None:
         value = r.string(data.get("logo"), data.line_of("logo"), "logo")
@@ -410,8 +420,11 @@ class ContentLoader:
         if data is None:
             return None
         r = self.reader(path, clinic)
-        if not r.mapping(data, getattr(data, "line", 1), "", required=("terms",)):
+        if not r.mapping(data, getattr(data, "line", 1), "", required=("terms",), optional=("jargon",)):
             return None
+        jargon_items = r.seq(data, "jargon", "jargon") or ()
+        jargon = tuple(t for t in (r.string(v, jargon_items.line_of(i), f"jargon[{i + 1}]")
+                                   for i, v in enumerate(jargon_items)) if t)
         terms = data["terms"]
         if not isinstance(terms, Map):
             r.error(data.line_of("terms"), "terms", "expected a mapping of Term: definition")
@@ -422,7 +435,7 @@ class ContentLoader:
             if text is not None:
                 r._glyphs(term, terms.line_of(term), f"terms.{term}")
                 out.append((term, text))
-        return m.Glossary(tuple(sorted(out, key=lambda t: t[0].casefold())), r.origin(1))
+        return m.Glossary(tuple(sorted(out, key=lambda t: t[0].casefold())), r.origin(1), jargon)
 
     # the tree ----------------------------------------------------------------
     def catalogue(self, folder: Path, lang: str, clinic: m.Clinic) -> m.Catalogue:
@@ -487,4 +500,57 @@ def load_content(root: Path, shown_root: str, charset: frozenset[int],
         cat.files["clinic"] = [clinic_path] + ([lang_clinic_path] if lang_clinic_path.is_file() else [])
         catalogues.append(cat)
     problems.raise_if_any()
-    return catalogues, []
+    return catalogues, review_warnings(catalogues, today()) + translation_warnings(catalogues)
+
+
+def today() -> dt.date:
+    """SOURCE_DATE_EPOCH when set (reproducible CI), else the calendar; used only for warnings."""
+    import os
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def review_warnings(catalogues: list[m.Catalogue], on: dt.date) -> list[str]:
+    out = []
+    for cat in catalogues:
+        docs = list(cat.procedures) + [d for d in (cat.guide, cat.brochure) if d is not None]
+        for doc in docs:
+            due = doc.review.next_review
+            if due is not None and due < on:
+                out.append(f"{doc.review.origin}: warning: review.next_review {due.isoformat()} has "
+                           "passed; have a clinician review this text and update the review block")
+    return out
+
+
+def _documents(cat: m.Catalogue) -> dict[str, object]:
+    docs = {f"procedure:{p.slug}": p for p in cat.procedures}
+    docs.update({k: d for k, d in (("guide", cat.guide), ("brochure", cat.brochure)) if d is not None})
+    return docs
+
+
+def _version(value: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", value))
+
+
+def translation_warnings(catalogues: list[m.Catalogue]) -> list[str]:
+    """A translation whose source has moved on (a newer review.version) is out of date."""
+    if not catalogues:
+        return []
+    source = _documents(catalogues[0])
+    out = []
+    for cat in catalogues[1:]:
+        for key, doc in _documents(cat).items():
+            original = source.get(key)
+            if original is None:
+                continue
+            try:
+                older = _version(doc.review.version) < _version(original.review.version)
+            except TypeError:
+                older = doc.review.version != original.review.version
+            if older:
+                out.append(f"{doc.origin.path}: warning: this translation (version {doc.review.version}) "
+                           f"is older than its source {original.origin.path} (version "
+                           f"{original.review.version}); update the translation and its review.version")
+    return out

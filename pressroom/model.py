@@ -99,6 +99,7 @@ class Clinic:
     brand: Brand
     logo: str | None  # absolute path, checked to lie inside the content tree
     origin: Origin
+    reading_grade: float = 8.0  # target reading level for every document
 
     def variables(self) -> dict:
         """What templates may read as `clinic.*`."""
@@ -144,6 +145,7 @@ class Brochure:
 class Glossary:
     terms: tuple[tuple[str, Text], ...]  # alphabetical
     origin: Origin
+    jargon: tuple[str, ...] = ()  # more terms that need a definition when used
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Render jobs in worker processes; results come back in job order, so output is the same
-for any number of workers."""
+for any number of workers. One side task (the reading-level assessment, slow on its first
+use) may run beside the renders."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from .errors import ContentError, Problem
 from .jobs import Job, Rendered
 from .render.common import RenderError
 
-_JOBS: list[Job] = []  # inherited by forked workers: jobs hold closures that cannot be pickled
+# Inherited by forked workers: jobs hold closures that cannot be pickled.
+_JOBS: list[Job] = []
+_SIDE: Callable | None = None
 
 
 def _render(index: int) -> tuple[int, bytes | None, int, str | None]:
@@ -22,29 +25,39 @@ def _render(index: int) -> tuple[int, bytes | None, int, str | None]:
     return index, result.data, result.pages, None
 
 
-def render_jobs(jobs: list[Job], workers: int,
-                on_done: Callable[[Job], None] | None = None) -> dict[str, Rendered]:
-    """Render every job; collect every failure before raising ContentError."""
-    global _JOBS
-    _JOBS = list(jobs)
+def _side():
+    return _SIDE()
+
+
+def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job], None] | None = None,
+                side: Callable | None = None) -> tuple[dict[str, Rendered], object]:
+    """Render every job (collecting every failure before raising ContentError) and run `side`."""
+    global _JOBS, _SIDE
+    _JOBS, _SIDE = list(jobs), side
     results: dict[int, tuple] = {}
+
+    def record(outcome) -> None:
+        results[outcome[0]] = outcome
+        if on_done:
+            on_done(jobs[outcome[0]])
+
+    tasks = len(jobs) + (side is not None)
     try:
-        if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            outcomes = map(_render, range(len(jobs)))
-            for outcome in outcomes:
-                results[outcome[0]] = outcome
-                if on_done:
-                    on_done(jobs[outcome[0]])
+        if workers <= 1 or tasks <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            for index in range(len(jobs)):
+                record(_render(index))
+            side_result = side() if side else None
         else:
-            with multiprocessing.get_context("fork").Pool(min(workers, len(jobs))) as pool:
+            with multiprocessing.get_context("fork").Pool(min(workers, tasks)) as pool:
+                pending = pool.apply_async(_side) if side else None
                 for outcome in pool.imap_unordered(_render, range(len(jobs))):
-                    results[outcome[0]] = outcome
-                    if on_done:
-                        on_done(jobs[outcome[0]])
+                    record(outcome)
+                side_result = pending.get() if pending else None
     finally:
-        _JOBS = []
+        _JOBS, _SIDE = [], None
     problems = [Problem(jobs[i].source.path, jobs[i].source.line, error)
                 for i, (_, _, _, error) in sorted(results.items()) if error]
     if problems:
         raise ContentError(problems)
-    return {jobs[i].path: Rendered(data, pages) for i, (_, data, pages, _) in sorted(results.items())}
+    rendered = {jobs[i].path: Rendered(data, pages) for i, (_, data, pages, _) in sorted(results.items())}
+    return rendered, side_result

@@ -14,6 +14,7 @@ from . import __version__
 
 GENERATOR = f"pressroom {__version__}"
 MANIFEST = "manifest.json"
+REPORT = "report.html"
 
 
 @dataclass(frozen=True)

@@ -60,3 +60,121 @@ def test_large_print_in_manifest(built):
     docs = json.loads((built / "manifest.json").read_text())["documents"]
     large = [d for d in docs if d["edition"] == "large-print"]
     assert len(large) == 8 and all(d["kind"] == "leaflet" for d in large)
+
+
+HARD = ("Notwithstanding the considerable heterogeneity of contemporaneous neurosurgical methodologies, "
+        "practitioners predominantly recommend individualized multidisciplinary postoperative rehabilitation "
+        "incorporating progressive proprioceptive neuromuscular facilitation.")
+
+
+def test_report_lists_every_document_with_its_grade(built):
+    import json
+    html = (built / "report.html").read_text()
+    for title in ("Discectomy", "Spinal Fusion", "Decompression", "Kyphoplasty"):
+        assert title in html
+    docs = json.loads((built / "manifest.json").read_text())["documents"]
+    leaflet = next(d for d in docs if d["path"] == "en/letter/leaflet-discectomy.pdf")
+    assert leaflet["reading"]["formula"] == "Flesch-Kincaid grade"
+    assert 1 <= leaflet["reading"]["grade"] <= 8  # the shipped content meets the target
+    assert leaflet["reading"]["words_per_sentence"] > 3
+
+
+def test_hard_paragraph_raises_grade_and_warns(content, run, tmp_path):
+    import json
+    assert run("--content", content, "--out", tmp_path / "easy", "--quiet").code == 0
+    path = content / "procedures/discectomy.yaml"
+    text = path.read_text()
+    first = text.index("      - >-\n", text.index("heading: What it is"))
+    end = text.index("      - >-\n", first + 5)
+    path.write_text(text[:first] + f"      - \"{HARD}\"\n" + text[end:])  # replaces the first paragraph
+    result = run("--content", content, "--out", tmp_path / "hard")
+    assert result.code == 0, result.err
+    grade = lambda out: next(d["reading"]["grade"] for d in json.loads((out / "manifest.json").read_text())["documents"]
+                             if d["path"] == "en/letter/leaflet-discectomy.pdf")
+    assert grade(tmp_path / "hard") > grade(tmp_path / "easy")
+    warning = [ln for ln in result.err.splitlines() if "discectomy.yaml" in ln and "reading level" in ln]
+    assert warning and "above the target 8" in warning[0]
+    assert any("Notwithstanding" in ln and ":12:" in ln or "Notwithstanding" in ln for ln in warning)
+    # --strict turns the warning into an error and writes nothing
+    strict = run("--content", content, "--out", tmp_path / "strict", "--strict")
+    assert strict.code == 1 and "reading level" in strict.err
+    assert not list((tmp_path / "strict").rglob("*.pdf"))
+
+
+def test_reading_target_is_configurable(content, run, tmp_path):
+    (content / "clinic.yaml").write_text((content / "clinic.yaml").read_text() + "reading_grade: 3\n")
+    result = run("--content", content, "--out", tmp_path / "out")
+    assert result.code == 0 and "above the target 3" in result.err
+
+
+def test_undefined_medical_term_warns_with_file_and_line(content, run, tmp_path):
+    path = content / "procedures/discectomy.yaml"
+    path.write_text(path.read_text().replace("title: Discectomy\n", "title: Discectomy\n", 1).replace(
+        "  - heading: What it is\n    body:\n", "  - heading: What it is\n    body:\n      - \"Some people have spondylolisthesis.\"\n", 1))
+    glossary = content / "glossary.yaml"
+    glossary.write_text(glossary.read_text() + "jargon: [pars defect]\n")
+    path.write_text(path.read_text().replace("Some people have spondylolisthesis.",
+                                             "Some people have spondylolisthesis or a pars defect."))
+    result = run("--content", content, "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    lines = [ln for ln in result.err.splitlines() if "not defined in glossary.yaml" in ln]
+    assert any("'spondylolisthesis'" in ln and "discectomy.yaml:" in ln for ln in lines), result.err
+    assert any("'pars defect'" in ln for ln in lines)
+
+
+def test_leaflet_has_words_to_know_from_the_glossary(built):
+    text = " ".join(p.extract_text() for p in PdfReader(built / "en/letter/leaflet-kyphoplasty.pdf").pages)
+    text = " ".join(text.split())
+    assert "Words to know" in text
+    assert "Osteoporosis:" in text or "Bone cement:" in text
+
+
+def test_reviewed_content_has_no_draft_mark_unreviewed_has_it_on_every_page(content, run, tmp_path):
+    path = content / "procedures/kyphoplasty.yaml"
+    path.write_text(path.read_text().replace("  reviewed_by:", "  x_reviewed_by:").replace("x_reviewed_by", "# was"))
+    result = run("--content", content, "--out", tmp_path / "out", "--quiet")
+    assert result.code == 0, result.err
+    for slug, draft in (("kyphoplasty", True), ("discectomy", False)):
+        for page in PdfReader(tmp_path / f"out/en/letter/leaflet-{slug}.pdf").pages:
+            assert ("DRAFT" in page.extract_text()) is draft, slug
+
+
+def test_overdue_review_warns(content, run, tmp_path):
+    path = content / "procedures/discectomy.yaml"
+    path.write_text(path.read_text().replace("next_review: 2027-09-14", "next_review: 2020-01-01"))
+    result = run("--content", content, "--out", tmp_path / "out", "--quiet")
+    assert result.code == 0
+    assert "discectomy.yaml" in result.err and "2020-01-01 has passed" in result.err
+
+
+def test_accessible_basics(built):
+    reader = PdfReader(built / "en/a4/leaflet-spinal-fusion.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] and root["/Lang"] == "en"
+    assert reader.metadata.title == "Spinal Fusion"
+    # reading order: the title comes first, the sections in content order
+    text = " ".join(p.extract_text() for p in reader.pages)
+    order = [text.index(h) for h in ("Spinal Fusion", "What it is", "How it is done", "Recovery", "When to call us")]
+    assert order == sorted(order)
+
+
+def test_leaflet_outline_mirrors_its_sections(built):
+    reader = PdfReader(built / "en/letter/leaflet-discectomy.pdf")
+    top = reader.outline
+    assert top[0].title == "Discectomy"
+    children = [x.title for x in top[1]]
+    assert children[:2] == ["What it is", "How it is done"] and "Recovery" in children
+    pages = [reader.get_destination_page_number(x) for x in top[1]]
+    assert pages == sorted(pages) and pages[-1] >= 1
+
+
+def test_translation_older_than_source_warns(content, run, tmp_path):
+    es = content / "es/procedures"
+    es.mkdir(parents=True, exist_ok=True)
+    source = (content / "procedures/discectomy.yaml").read_text()
+    (es / "discectomy.yaml").write_text(source)  # same text stands in for a translation
+    (content / "procedures/discectomy.yaml").write_text(source.replace("  version: 1", "  version: 2"))
+    result = run("--content", content, "--out", tmp_path / "out", "--quiet")
+    assert result.code == 0, result.err
+    line = next(ln for ln in result.err.splitlines() if "older than its source" in ln)
+    assert "es/procedures/discectomy.yaml" in line and "content/procedures/discectomy.yaml" in line

@@ -5,29 +5,48 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
 from .. import model as m
+from ..jargon import glossary_terms_used
 from ..jobs import Job, output_name
-from .common import (Context, Rendered, RenderError, Styles, build_pdf, color, doc_settings,
+from .common import (Context, Rendered, RenderError, Styles, box, build_pdf, color, doc_settings,
                      furniture_canvas, para, procedure_flowables, review_line,
                      when_to_call_box)  # noqa: F401  (when_to_call_box: kept importable here)
 
 
 class _MeasuredDoc(BaseDocTemplate):
-    """Remembers how far down the last page the text reached, to size an overflow."""
+    """Bookmarks the title and headings (the PDF outline), and remembers how far down the
+    last page the text reached, to size an overflow."""
 
     used_on_last_page = 0.0
+    _marks = 0
 
     def afterFlowable(self, flowable):
         frame = self.frame
         if frame is not None:
             self.used_on_last_page = frame._y2 - frame._topPadding - frame._y
+        level = {"title": 0, "heading": 1}.get(getattr(getattr(flowable, "style", None), "name", None))
+        if level is not None and isinstance(flowable, Paragraph):
+            self._marks += 1
+            key = f"h{self._marks}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
 
 
-def story(proc: m.Procedure, ctx: Context, styles: Styles) -> list:
-    return procedure_flowables(proc, ctx, styles) + [
-        para(escape(ctx.strings["disclaimer"]), styles["disclaimer"])]
+def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str, m.Text]]) -> list:
+    out = procedure_flowables(proc, ctx, styles)
+    if words:
+        out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
+    return out + [para(escape(ctx.strings["disclaimer"]), styles["disclaimer"])]
+
+
+def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Styles):
+    """The glossary's definitions of the medical terms this leaflet uses."""
+    inner = [para(escape(ctx.strings["words_to_know"]), styles["words_heading"])]
+    inner += [para(f"<b>{escape(term)}:</b> {definition.markup}", styles["box_body"])
+              for term, definition in words]
+    return box(inner, ctx, "note_fill")
 
 
 def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
@@ -87,7 +106,7 @@ def _line(canv, markup: str, style, x: float, y: float, width: float) -> None:
     p.drawOn(canv, x, y)
 
 
-def render_leaflet(proc: m.Procedure, ctx: Context) -> Rendered:
+def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = ()) -> Rendered:
     lay = ctx.layout
     styles = Styles(ctx)
     mg = lay.margins
@@ -118,7 +137,7 @@ def render_leaflet(proc: m.Procedure, ctx: Context) -> Rendered:
         doc.canvasmaker = furniture_canvas(counting_draw)
         return doc
 
-    data, doc = build_pdf(factory, story(proc, ctx, styles))
+    data, doc = build_pdf(factory, story(proc, ctx, styles, list(words)))
     total = pages[0] if pages else 0
     if lay.max_pages and total > lay.max_pages:
         later = frame(lay.size("band_later"), "x")
@@ -135,8 +154,11 @@ def render_leaflet(proc: m.Procedure, ctx: Context) -> Rendered:
 
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """A leaflet per procedure in this language and layout."""
+    limit = layout.options.get("words_to_know", 4)
+    glossary = tuple(cat.files.get("glossary", ()))
     return [Job(path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
                 lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
-                inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]),
-                render=lambda proc=proc: render_leaflet(proc, ctx))
+                inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
+                render=lambda proc=proc, words=tuple(glossary_terms_used(proc, cat.glossary, limit, cat.lang)):
+                render_leaflet(proc, ctx, words))
             for proc in cat.procedures]

@@ -1,0 +1,111 @@
+"""Reading level per document (textstat), so reviewers never count syllables by hand.
+
+English: Flesch-Kincaid grade, plus Flesch reading ease. Spanish: Crawford's grade level,
+plus Fernández Huerta's ease. Lists and headings count as sentences of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import model as m
+from .jargon import texts
+
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])")
+FORMULAS = {  # language -> (grade formula, second formula)
+    "en": ("Flesch-Kincaid grade", "Flesch reading ease"),
+    "es": ("Crawford grade", "Fernández Huerta ease"),
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    origin: m.Origin
+    grade: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    source: str          # the document's file, as shown in messages
+    lang: str
+    title: str
+    formula: str
+    grade: float
+    second_formula: str
+    second: float
+    words: int
+    sentences: int
+    hardest: tuple[Sentence, ...]
+
+    @property
+    def words_per_sentence(self) -> float:
+        return self.words / max(self.sentences, 1)
+
+    def numbers(self) -> dict:
+        return {"formula": self.formula, "grade": round(self.grade, 1),
+                self.second_formula: round(self.second, 1),
+                "words_per_sentence": round(self.words_per_sentence, 1), "words": self.words}
+
+
+def sentences_of(doc) -> list[tuple[str, m.Origin]]:
+    out = []
+    for text in texts(doc, headings=False):
+        for part in _SPLIT.split(text.plain.strip()):
+            part = part.strip()
+            if part:
+                out.append((part if part[-1] in ".!?:" else part + ".", text.origin))
+    return out
+
+
+def assess(doc, source: str, lang: str, title: str, hardest: int = 3) -> Reading:
+    import textstat  # imported here: its first English use loads a large word list
+    root = lang.split("-")[0]
+    textstat.set_lang(root if root in FORMULAS else "en")
+    sentences = sentences_of(doc)
+    joined = " ".join(s for s, _ in sentences)
+    names = FORMULAS.get(root, FORMULAS["en"])
+    if root == "es":
+        grade, second = textstat.crawford(joined), textstat.fernandez_huerta(joined)
+    else:
+        grade, second = textstat.flesch_kincaid_grade(joined), textstat.flesch_reading_ease(joined)
+    scored = []
+    for sentence, origin in sentences:
+        words = max(textstat.lexicon_count(sentence), 1)
+        syllables = textstat.syllable_count(sentence)
+        scored.append(Sentence(sentence, origin, 0.39 * words + 11.8 * syllables / words - 15.59))
+    prose = [s for s in scored if len(s.text.split()) >= 5] or scored  # not list fragments
+    worst = tuple(sorted(prose, key=lambda s: (-s.grade, s.origin.path, s.origin.line))[:hardest])
+    return Reading(source=source, lang=lang, title=title, formula=names[0], grade=grade,
+                   second_formula=names[1], second=second, words=textstat.lexicon_count(joined),
+                   sentences=len(sentences), hardest=worst)
+
+
+def documents(catalogues) -> list[tuple[object, str, str, str]]:
+    """(document, source, lang, title) for every document in every language."""
+    out = []
+    for cat in catalogues:
+        for proc in cat.procedures:
+            out.append((proc, proc.origin.path, cat.lang, proc.title.plain))
+        for doc in (cat.guide, cat.brochure):
+            if doc is not None:
+                out.append((doc, doc.origin.path, cat.lang, doc.title.plain))
+    return out
+
+
+def assess_all(catalogues) -> list[Reading]:
+    return [assess(doc, source, lang, title) for doc, source, lang, title in documents(catalogues)]
+
+
+def over_target(readings: list[Reading], target: float) -> list[str]:
+    """Warning lines: the document, then each of its hardest sentences at its line."""
+    lines = []
+    for r in readings:
+        if r.grade > target:
+            lines.append(f"{r.source}: reading level: grade {r.grade:.1f} ({r.formula}) is above "
+                         f"the target {target:g}; shorten the sentences below and prefer everyday words")
+            for s in r.hardest:
+                lines.append(f"{s.origin}: reading level: hard sentence (grade {s.grade:.0f}): "
+                             f"\"{s.text[:90]}{'…' if len(s.text) > 90 else ''}\"")
+    return lines
