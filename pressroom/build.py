@@ -24,12 +24,12 @@ from .readability import assess_all, over_target
 from .report import report_html
 from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output_intact, tree_hash
 from .jobs import Job
-from .render import leaflet
+from .render import brochure, guide, leaflet
 from .render.common import Context
 from .strings import load_strings
 
 FIGURES = frozenset({"incision", "spine", "advantages"})
-JOB_MAKERS = {"leaflet": leaflet.jobs}
+JOB_MAKERS = {"leaflet": leaflet.jobs, "brochure": brochure.jobs, "guide": guide.jobs}
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,10 @@ def plan(paths: Paths) -> Plan:
                              f"unknown kind {layout.kind!r}; use one of {', '.join(JOB_MAKERS)}", "kind")
                 continue
             ctx = Context(layout, fontsets[spec.name], strings[cat.lang], cat.clinic)
-            jobs.extend(_jobs_for(cat, layout, ctx, paths))
+            try:
+                jobs.extend(_jobs_for(cat, layout, ctx, paths))
+            except ContentError as exc:  # a layout a renderer refuses: report it with the rest
+                problems.extend(exc.problems)
     problems.raise_if_any()
     _refuse_duplicates(jobs)
     return Plan(jobs, warnings, catalogues)
@@ -181,6 +184,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
                 or not output_intact(paths.out, old[job.path], hasher)]
         rendered, readings = render_jobs(todo, workers, lambda job: emit("rendered", {"path": job.path}),
                                          side=lambda: assess_all(the_plan.catalogues))
+        for path in sorted(rendered):
+            warnings.extend(w for w in rendered[path].warnings if w not in warnings)
         target = _reading_target(the_plan.catalogues)
         warnings.extend(over_target(readings, target))
         if strict and warnings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -235,6 +236,12 @@ class FileReader:
         )
 
 
+def _collation_key(term: str) -> tuple[str, str]:
+    """Dictionary order in any Latin-script language: accents sort with their base letter."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
+    return base.casefold(), term
+
+
 def _join(field: str, key: str) -> str:
     return f"{field}.{key}" if field else key
 
@@ -435,7 +442,7 @@ class ContentLoader:
             if text is not None:
                 r._glyphs(term, terms.line_of(term), f"terms.{term}")
                 out.append((term, text))
-        return m.Glossary(tuple(sorted(out, key=lambda t: t[0].casefold())), r.origin(1), jargon)
+        return m.Glossary(tuple(sorted(out, key=lambda t: _collation_key(t[0]))), r.origin(1), jargon)
 
     # the tree ----------------------------------------------------------------
     def catalogue(self, folder: Path, lang: str, clinic: m.Clinic) -> m.Catalogue:

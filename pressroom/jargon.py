@@ -60,6 +60,12 @@ def texts(doc, headings: bool = True) -> list[m.Text]:
     return out
 
 
+def term_forms(term: str) -> list[str]:
+    """'Vertebra (plural vertebrae)' -> ['vertebra', 'vertebrae']."""
+    base = re.sub(r"\s*\(.*?\)", "", term).strip().lower()
+    return [base] + [f.lower() for f in re.findall(r"\(\s*(?:plural|pl\.|plural:)\s*([^)]+?)\s*\)", term)]
+
+
 def glossary_terms_used(doc, glossary: m.Glossary | None, limit: int | None = None,
                         lang: str = "en") -> list[tuple[str, m.Text]]:
     """The glossary's medical terms the document uses (not its own title), alphabetical.
@@ -76,7 +82,8 @@ def glossary_terms_used(doc, glossary: m.Glossary | None, limit: int | None = No
     for term, definition in glossary.terms:
         if title is not None and term.lower() == title.plain.lower():
             continue
-        match = _pattern(term.lower()).search(body)
+        match = min((m for m in (_pattern(f).search(body) for f in term_forms(term)) if m),
+                    key=lambda m: m.start(), default=None)
         if match and any(mentions(term, f) for f in forms):
             hits.append((match.start(), term, definition))
     chosen = sorted(hits)[:limit] if limit else hits

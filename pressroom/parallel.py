@@ -16,13 +16,12 @@ _JOBS: list[Job] = []
 _SIDE: Callable | None = None
 
 
-def _render(index: int) -> tuple[int, bytes | None, int, str | None]:
+def _render(index: int) -> tuple[int, Rendered | None, str | None]:
     job = _JOBS[index]
     try:
-        result = job.render()
+        return index, job.render(), None
     except RenderError as exc:
-        return index, None, 0, str(exc)
-    return index, result.data, result.pages, None
+        return index, None, str(exc)
 
 
 def _side():
@@ -56,8 +55,7 @@ def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job], None] | 
     finally:
         _JOBS, _SIDE = [], None
     problems = [Problem(jobs[i].source.path, jobs[i].source.line, error)
-                for i, (_, _, _, error) in sorted(results.items()) if error]
+                for i, (_, _, error) in sorted(results.items()) if error]
     if problems:
         raise ContentError(problems)
-    rendered = {jobs[i].path: Rendered(data, pages) for i, (_, data, pages, _) in sorted(results.items())}
-    return rendered, side_result
+    return {jobs[i].path: result for i, (_, result, _) in sorted(results.items())}, side_result

@@ -1,0 +1,277 @@
+"""The tri-fold marketing brochure: two pages (outside, inside) of three panels each.
+
+Geometry and its checks live in `brochure_layout` (the folding is explained there),
+fitting in `brochure_fit`, CMYK/boxes/marks in `prepress`, the cover art in `art`.
+Every panel is composed and fitted before anything is drawn, so all overflows are
+reported together and no PDF is half made.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.platypus import Spacer
+
+from .. import model as m
+from .. import prepress
+from ..errors import ContentError, Problem
+from ..jobs import Job, Rendered, output_name
+from .art import SpineArt
+from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
+from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
+from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, shown, tinted
+from .common import (Context, RenderError, Styles, block_flowables, box, color, doc_settings, esc, para,
+                     review_line)
+
+
+def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
+    """One brochure per language and brochure layout; layout problems stop the plan."""
+    brochure = cat.brochure
+    if brochure is None:
+        return []
+    geometry = _checked(cat, brochure, layout, ctx)
+    extra = tuple(cat.files.get("brochure", ())) + ((Path(ctx.clinic.logo),) if ctx.clinic.logo else ())
+    return [Job(path=output_name(cat.lang, "brochure", layout), kind="brochure", lang=cat.lang,
+                title=brochure.title.plain, layout=layout, source=brochure.origin, inputs=inputs + extra,
+                render=lambda: render_brochure(brochure, geometry, ctx))]
+
+
+def _checked(cat: m.Catalogue, brochure: m.Brochure, layout, ctx: Context) -> Geometry:
+    geometry, problems = read_geometry(layout)
+    slots = len(geometry.text_panels()) if geometry else 4
+    if len(brochure.panels) > slots:
+        extra = brochure.panels[slots].heading.origin
+        problems.append(Problem(extra.path, extra.line, (
+            f"this brochure has {len(brochure.panels)} panels but the {layout.name} layout has room "
+            f"for {slots} (the inside flap and the 3 inside panels); merge or remove "
+            f"{len(brochure.panels) - slots}"), f"panels[{slots + 1}]"))
+    logo = ctx.clinic.logo
+    if logo and logo.lower().endswith(".svg"):
+        path, line = locate(tuple(cat.files.get("clinic", ())), "logo")
+        problems.append(Problem(path, line, "the brochure cannot print an SVG logo (SVG needs svglib, "
+                                "which pressroom does not use); export it as PNG or JPEG, for press at "
+                                "least 300 dpi at its printed size", "logo"))
+    if problems:
+        raise ContentError(problems)
+    return geometry
+
+
+# -- panels -------------------------------------------------------------------------
+
+class _Composer:
+    """Builds each panel region's (top, middle, foot) flowables for given scaled styles."""
+
+    def __init__(self, brochure: m.Brochure, geo: Geometry, ctx: Context, logo):
+        self.b, self.geo, self.ctx, self.logo = brochure, geo, ctx, logo
+        self.colors = ctx.layout.colors
+
+    def heading(self, markup: str):
+        """A heading set white in the band, sitting on the band's bottom."""
+        return lambda styles: ([], [], [para(markup, styles["band_heading"])])
+
+    def draft(self, styles: ScaledStyles) -> list:
+        """The DRAFT line, at the foot of each page's middle panel, until a clinician signs off."""
+        if not self.b.review.is_draft:
+            return []
+        return [para(esc(self.ctx.strings["draft"]), styles.derive("draft-centre", "draft", alignment=1))]
+
+    def text_panel(self, section: m.Section, banded: bool, last: bool, middle: bool):
+        """A brochure.yaml panel; the last one read ends with the call to action."""
+        def build(styles: ScaledStyles):
+            flows: list = []
+            if not banded:
+                flows += [self.bar(styles), para(section.heading.markup, styles["heading"])]
+            for block in section.body:
+                flows += block_flowables(block, styles, self.ctx, lambda f: self.figure(f, styles))
+            foot = ([self.cta(styles)] if last else []) + (self.draft(styles) if middle else [])
+            return flows, [], foot
+        return build
+
+    def cta(self, styles: ScaledStyles):
+        return box([para(self.b.call_to_action.markup, styles["cta"])], self.ctx, "primary")
+
+    def bar(self, styles: ScaledStyles) -> AccentBar:
+        return AccentBar(self.colors["accent"], 30, self.geo.sizes["accent_bar"],
+                         styles["heading"].fontSize * 0.5)
+
+    def figure(self, fig: m.Figure, styles: ScaledStyles) -> list:
+        if fig.name != "spine":
+            raise RenderError(f"figure {fig.name!r} cannot be drawn in the brochure (only 'spine'); "
+                              "move it to the guide")
+        c = self.colors
+        return [SpineArt(self.geo.sizes["art"] * 0.55, c["primary"], c["accent"], c["paper"]),
+                para(fig.caption.markup, styles["qr_caption"]), Spacer(1, 6)]
+
+    def cover(self, styles: ScaledStyles):
+        clinic, c = self.ctx.clinic, self.colors
+        art = SpineArt(self.geo.sizes["art"], c["primary"], c["accent"], c["on_primary"])
+        contact = [esc(clinic.phone)] + ([esc(site(clinic.website))] if clinic.website else [])
+        foot = [para(self.b.title.markup, styles["cover_title"]),
+                AccentBar(c["accent"], 44, self.geo.sizes["accent_bar"], 0),
+                para(self.b.tagline.markup, styles["cover_tagline"]), Spacer(1, 16),
+                para("<br/>".join(contact), styles["cover_contact"])]
+        return [para(esc(clinic.name), styles["cover_kicker"])], [art], foot
+
+    def back(self, banded: bool):
+        def build(styles: ScaledStyles):
+            clinic, s, c = self.ctx.clinic, self.ctx.strings, self.colors
+            top: list = []
+            if not banded:
+                top += [self.bar(styles), para(esc(s["contact_us"]), styles["heading"])]
+            if self.logo is not None:
+                top += [Picture(self.logo, *logo_box(self.geo.sizes)), Spacer(1, 10)]
+            lines = [esc(line) for line in clinic.address if line]
+            lines.append(esc(s.format("call_us", phone=clinic.phone)))
+            if clinic.after_hours:
+                lines.append(esc(s.format("after_hours", phone=clinic.after_hours)))
+            if clinic.email:
+                lines.append(link(f"mailto:{clinic.email}", clinic.email, c["primary"]))
+            if clinic.website:
+                lines.append(link(clinic.website, site(clinic.website), c["primary"]))
+            top += [para(esc(clinic.name), styles["back_name"]), para("<br/>".join(lines), styles["contact"])]
+            middle = [self.cta(styles)]
+            foot: list = []
+            if clinic.website:
+                caption = [para(esc(s["scan_website"]), styles["qr_caption"]),
+                           para(f"<b>{esc(site(clinic.website))}</b>", styles["qr_caption"])]
+                foot += [qr_with_caption(clinic.website, self.geo.sizes["qr"], c["text"], caption,
+                                        self.ctx.fonts.regular), Spacer(1, 14)]
+            foot += [para(esc(s["disclaimer_brochure"]), styles["small"]),
+                     para(esc(review_line(self.b.review, s)), styles["small"])] + self.draft(styles)
+            return top, middle, foot
+        return build
+
+
+_LEAD = {"body": "lead", "list": "lead_list"}  # the flap opens the brochure in larger type
+_PLACE = {"flap": "inside flap", "back": "back panel", "cover": "front cover"}
+_POSITION = ("left", "middle", "right")
+
+
+def _describe(panel: Panel) -> str:
+    return _PLACE.get(panel.role) or f"inside panel {panel.index + 1} ({_POSITION[panel.index]})"
+
+
+@dataclass(frozen=True)
+class _Region:
+    panel: Panel
+    area: Rect
+    build: object
+    what: str
+    aliases: dict | None = None
+
+
+def _regions(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[_Region]:
+    """Every area of text on both pages, with what to call it if it does not fit."""
+    composer, margins = _Composer(brochure, geo, ctx, logo), ctx.layout.margins
+    out = [_Region(geo.role("cover"), geo.content(geo.role("cover"), margins), composer.cover,
+                   "the cover's title and tagline")]
+    back = geo.role("back")
+    out.append(_Region(back, geo.body_area(back, margins), composer.back(geo.banded(back)),
+                       "the contact details and call to action"))
+    if geo.banded(back):
+        out.append(_Region(back, geo.heading_area(back, margins),
+                           composer.heading(esc(ctx.strings["contact_us"])), "the heading"))
+    pairs = list(zip(geo.text_panels(), brochure.panels))
+    for i, (panel, section) in enumerate(pairs):
+        what = f"panel {i + 1} {section.heading.plain!r} ({section.heading.origin})"
+        out.append(_Region(panel, geo.body_area(panel, margins),
+                           composer.text_panel(section, geo.banded(panel), i == len(pairs) - 1,
+                                               panel.index == 1), what,
+                           _LEAD if panel.role == "flap" else None))
+        if geo.banded(panel):
+            out.append(_Region(panel, geo.heading_area(panel, margins),
+                               composer.heading(section.heading.markup), f"the heading of {what}"))
+    return out
+
+
+def _overflow(region: _Region, column: Column, layout) -> str:
+    body = column.styles.size("body")
+    lines = max(1, round(column.overflow / (body * 1.4)))
+    words = max(1, round(lines * region.area.width / (body * 0.5) / 6))  # ~6 characters a word
+    return (f"{region.what} on the {_describe(region.panel)} does not fit the {layout.name} layout: "
+            f"it overflows by {column.overflow / 72:.2f} in ({column.overflow * 25.4 / 72:.0f} mm, "
+            f"about {lines} line{'s' if lines > 1 else ''}) even at the smallest text sizes the layout "
+            f"allows; shorten it by about {words} words")
+
+
+def compose(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[tuple[_Region, Column]]:
+    """Fit every region; raise one RenderError naming each one that does not fit."""
+    base = Styles(ctx)
+    fitted, errors = [], []
+    for region in _regions(brochure, geo, ctx, logo):
+        column = fit_column(region.build, base, ctx.layout, region.area.width, region.area.height,
+                            gap=14, aliases=region.aliases)
+        if column.overflow:
+            errors.append(_overflow(region, column, ctx.layout))
+        fitted.append((region, column))
+    if errors:
+        raise RenderError("; ".join(errors))
+    return fitted
+
+
+# -- drawing ------------------------------------------------------------------------
+
+def _card(canv, geo: Geometry, panel: Panel, layout) -> None:
+    """A panel's background and heading band, clipped to its card (rounded on office)."""
+    r, radius, colors = geo.fill(panel), geo.sizes["corner_radius"], layout.colors
+    if not (panel.fill or geo.banded(panel)):
+        return
+    canv.saveState()
+    path = canv.beginPath()
+    if radius:
+        path.roundRect(r.x, r.y, r.width, r.height, radius)
+    else:
+        path.rect(r.x, r.y, r.width, r.height)
+    canv.clipPath(path, stroke=0, fill=0)
+    if panel.fill:
+        canv.setFillColor(color(tinted(layout, panel)))
+        canv.rect(r.x, r.y, r.width, r.height, stroke=0, fill=1)
+    if geo.banded(panel):
+        band = geo.band(panel)
+        canv.setFillColor(color(colors["primary"]))
+        canv.rect(band.x, band.y, band.width, band.height, stroke=0, fill=1)
+        canv.setFillColor(color(colors["accent"]))
+        canv.rect(band.x, band.y - geo.sizes["accent_bar"], band.width, geo.sizes["accent_bar"], stroke=0, fill=1)
+    canv.restoreState()
+
+
+def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Rendered:
+    lay = ctx.layout
+    press = lay.color_mode == "cmyk"
+    warnings: list[str] = []
+    logo = None
+    if ctx.clinic.logo:
+        logo = prepress.place_image(ctx.clinic.logo, press, lay.colors["paper"])
+        placed = Picture(logo, *logo_box(geo.sizes))
+        if geo.min_dpi:
+            warning = prepress.low_resolution(ctx.clinic.logo, placed.width, placed.height, geo.min_dpi,
+                                              shown(Path(ctx.clinic.logo)), f"layout {lay.name}")
+            if warning:
+                warnings.append(warning)
+    fitted = compose(brochure, geo, ctx, logo)
+    if len(brochure.panels) < len(geo.text_panels()):
+        empty = ", ".join(_describe(p) for p in geo.text_panels()[len(brochure.panels):])
+        warnings.append(f"{brochure.origin.path}: warning: {len(brochure.panels)} panels for "
+                        f"{len(geo.text_panels())} places in {lay.name}; left blank: {empty}")
+
+    buffer = io.BytesIO()
+    sheet = prepress.Sheet(lay.width, lay.height, geo.bleed, geo.sizes["slug"])
+    canv = prepress.new_canvas(buffer, doc_settings(ctx, brochure.title.plain, brochure.tagline.plain),
+                               sheet, press=press, font=ctx.fonts.regular, links=geo.links)
+    for page in PAGES:
+        prepress.start_page(canv, sheet)
+        for panel in geo.page(page):
+            _card(canv, geo, panel, lay)
+        for region, column in fitted:
+            if region.panel.page == page:
+                a = region.area
+                draw_column(canv, column, a.x, a.y, a.width, a.height)
+        if geo.marks:
+            s = geo.sizes
+            prepress.draw_marks(canv, sheet, geo.folds(page), s["mark_offset"], s["mark_length"],
+                                s["mark_weight"])
+        canv.showPage()
+    canv.save()
+    return Rendered(buffer.getvalue(), len(PAGES), tuple(warnings))

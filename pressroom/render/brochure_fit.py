@@ -1,0 +1,124 @@
+"""Fitting text into a fixed panel: every style shrinks together, none below its min_size.
+
+A panel is a column: flowables stacked from the top, and an optional foot stacked at the
+bottom. Space between flowables collapses the way a ReportLab Frame does it, so what is
+measured is what is drawn. Text that still does not fit is reported, never clipped.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+
+from ..layout import Layout
+from .common import Styles
+
+_STEP = 0.025   # shrink 2.5% at a time: small enough to keep the largest size that fits
+_TALL = 100_000
+_MEASURE = Canvas(io.BytesIO())  # some flowables (lists) need a canvas to measure; never saved
+
+
+class ScaledStyles:
+    """The layout's styles at one fitting scale; remembers which styles a panel used."""
+
+    def __init__(self, base: Styles, layout: Layout, scale: float, aliases: dict | None = None):
+        self.base, self.layout, self.scale = base, layout, scale
+        self.aliases = aliases or {}  # e.g. body -> lead: the flap's text is set larger
+        self.used: set[str] = set()
+        self._cache: dict[str, ParagraphStyle] = {}
+
+    def size(self, name: str) -> float:
+        style = self.layout.styles[self.aliases.get(name, name)]
+        return max(style.min_size, style.size * self.scale)
+
+    def __getitem__(self, name: str) -> ParagraphStyle:
+        name = self.aliases.get(name, name)
+        self.used.add(name)
+        if name not in self._cache:
+            style = self.layout.styles[name]
+            r = self.size(name) / style.size
+            self._cache[name] = ParagraphStyle(
+                f"{name}@{self.scale:.3f}", parent=self.base[name], fontSize=style.size * r,
+                leading=style.leading * r, spaceBefore=style.space_before * r,
+                spaceAfter=style.space_after * r)
+        return self._cache[name]
+
+    def derive(self, name: str, base: str, **changes) -> ParagraphStyle:
+        key = f"{base}/{name}"
+        if key not in self._cache:
+            self._cache[key] = ParagraphStyle(f"{key}@{self.scale:.3f}", parent=self[base], **changes)
+        return self._cache[key]
+
+    @property
+    def at_minimum(self) -> bool:
+        return all(self.layout.styles[n].size * self.scale <= self.layout.styles[n].min_size + 1e-6
+                   for n in self.used)
+
+
+def _walk(flowables: list, width: float, canv, place: Callable | None = None) -> float:
+    """Stack flowables downwards from 0; return the height used (last space after excluded)."""
+    y, after = 0.0, 0.0
+    for i, flowable in enumerate(flowables):
+        if i:
+            y += after + max(flowable.getSpaceBefore() - after, 0)
+        _, h = flowable.wrapOn(canv, width, _TALL)
+        y += h
+        if place:
+            place(flowable, y)
+        after = flowable.getSpaceAfter()
+    return y
+
+
+def stack_height(flowables: list, width: float) -> float:
+    return _walk(flowables, width, _MEASURE)
+
+
+def draw_stack(canv, flowables: list, x: float, top: float, width: float) -> float:
+    """Draw flowables downwards from `top`; return the bottom of the last one."""
+    return top - _walk(flowables, width, canv, lambda f, y: f.drawOn(canv, x, top - y))
+
+
+@dataclass
+class Column:
+    """A fitted panel region: `top` stacks down from the top, `foot` sits on the bottom,
+    `middle` is centred in the space left between them."""
+
+    top: list
+    middle: list
+    foot: list
+    styles: ScaledStyles
+    overflow: float  # points past the region's height; 0 when it fits
+
+
+def _need(parts: tuple[list, list, list], width: float, gap: float) -> float:
+    heights = [stack_height(part, width) for part in parts if part]
+    return sum(heights) + gap * max(0, len(heights) - 1)
+
+
+def fit_column(build: Callable[[ScaledStyles], tuple[list, list, list]], base: Styles, layout: Layout,
+               width: float, height: float, gap: float, aliases: dict | None = None) -> Column:
+    """The largest scale at which `build`'s column fits, or the smallest one and its overflow."""
+    scale = 1.0
+    while True:
+        styles = ScaledStyles(base, layout, scale, aliases)
+        parts = build(styles)
+        need = _need(parts, width, gap)
+        if need <= height + 0.01 or styles.at_minimum or scale <= _STEP:
+            return Column(*parts, styles, max(0.0, need - height))
+        scale -= _STEP
+
+
+def draw_column(canv, column: Column, x: float, y: float, width: float, height: float) -> None:
+    top = y + height
+    used = stack_height(column.top, width)
+    draw_stack(canv, column.top, x, top, width)
+    foot = stack_height(column.foot, width)
+    draw_stack(canv, column.foot, x, y + foot, width)
+    if column.middle:
+        middle = stack_height(column.middle, width)
+        free = height - used - foot - middle
+        draw_stack(canv, column.middle, x, top - used - free / 2, width)

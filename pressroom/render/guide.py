@@ -1,0 +1,540 @@
+"""The full MISS guide: a patient book made from guide.yaml, the procedures and the glossary.
+
+Platypus sets the pages in two passes (multiBuild) so the contents can name page numbers;
+the page furniture is drawn once the page count is known (common.furniture_canvas).
+Where chapters begin, how pages are padded and whether there is a back cover are layout
+options, so the booklet editions differ from Letter and A4 only in data. A booklet is
+rendered once and shared by its page-order job and its imposed job.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate,
+                                PageBreak, PageTemplate, Paragraph, Spacer)
+from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from .. import model as m
+from ..impose import impose
+from ..jobs import Job, output_name
+from ..layout import PAPERS
+from .common import (Context, Rendered, RenderError, Styles, box, color,
+                     doc_settings, esc, furniture_canvas, para, procedure_flowables, review_line,
+                     section_flowables)
+from .figures import Pen, draw_cover_art, figure_flowables
+
+_STARTS = ("new_page", "odd_page")
+_OPTIONS = {"chapter_start": _STARTS, "subchapter_start": _STARTS, "pad_to": "count",
+            "back_cover": "flag", "answer_lines": "count"}
+
+
+def _check_option(layout, key: str, value) -> None:
+    kind = _OPTIONS.get(key)
+    if kind is None:
+        expected = f"a known option ({', '.join(_OPTIONS)})"
+    elif kind == "flag":
+        expected = None if isinstance(value, bool) else "true or false"
+    elif kind == "count":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        expected = None if ok else "a whole number of at least 1"
+    else:
+        expected = None if value in kind else " or ".join(kind)
+    if expected:
+        raise RenderError(f"layout {layout.name}: options.{key}: expected {expected}, found {value!r}")
+
+
+@dataclass(frozen=True)
+class Book:
+    """The layout's options for how the pages of a book are made up."""
+
+    odd_starts: bool       # chapters open on right-hand pages
+    odd_sub_starts: bool   # so do the procedure chapters nested in a section
+    pad_to: int
+    back_cover: bool
+    answer_lines: int
+
+    @classmethod
+    def from_layout(cls, layout) -> "Book":
+        opts = layout.options
+        for key, value in opts.items():
+            _check_option(layout, key, value)
+        start = opts.get("chapter_start", "new_page")
+        return cls(odd_starts=start == "odd_page",
+                   odd_sub_starts=opts.get("subchapter_start", start) == "odd_page",
+                   pad_to=opts.get("pad_to", 1),
+                   back_cover=opts.get("back_cover", False), answer_lines=opts.get("answer_lines", 2))
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A chapter heading's place in the running header, the contents and the outline."""
+
+    title: str   # plain text
+    key: str
+    level: int
+    in_toc: bool = True
+
+
+class _Marker(Flowable):
+    """Takes no room; GuideDoc swaps it for page breaks and notes pages as the page needs."""
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+class ChapterStart(_Marker):
+    def __init__(self, level: int = 0):
+        super().__init__()
+        self.level = level
+
+
+class PadPages(_Marker):
+    pass
+
+
+class WritingLines(Flowable):
+    """Ruled lines to write on: `count` of them, or as many as fill the rest of the frame."""
+
+    def __init__(self, gap: float, rule_color: str, count: int | None = None):
+        super().__init__()
+        self.gap, self.rule_color, self.count = gap, rule_color, count
+
+    def wrap(self, avail_width, avail_height):
+        self.lines = self.count or max(0, int(avail_height // self.gap))
+        self.width, self.height = avail_width, self.lines * self.gap
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setStrokeColor(color(self.rule_color))
+        self.canv.setLineWidth(0.6)
+        for i in range(1, self.lines + 1):
+            y = self.height - i * self.gap
+            self.canv.line(0, y, self.width, y)
+
+
+class GuideDoc(BaseDocTemplate):
+    """Platypus with chapter breaks, page padding, contents, outline and running headers."""
+
+    def __init__(self, buffer, book: Book, filler, **kwargs):
+        super().__init__(buffer, **kwargs)
+        self.book, self.filler = book, filler
+        self.running: dict[int, str] = {}
+        self.bare: set[int] = set()   # cover pages: no band, no footer
+
+    def beforeDocument(self):
+        self.running, self.bare = {}, set()
+
+    def filterFlowables(self, flowables):
+        """Swap a marker for the breaks it needs, now that the page number is known."""
+        marker = flowables[0]
+        if isinstance(marker, ChapterStart):
+            flowables[0:1] = [None] + self._chapter_break(marker.level)
+        elif isinstance(marker, PadPages):
+            flowables[0:1] = [None] + self._padding()
+
+    def _chapter_break(self, level: int) -> list:
+        """A new page (unless this one is empty), preceded by a notes page if the chapter
+        would otherwise open on a left-hand page."""
+        fresh = self._curPageFlowableCount == 0
+        out = [] if fresh else [PageBreak()]
+        start = self.page if fresh else self.page + 1
+        if (self.book.odd_sub_starts if level else self.book.odd_starts) and start % 2 == 0:
+            out += self.filler() + [PageBreak()]
+        return out
+
+    def _padding(self) -> list:
+        """Notes pages, so that the pages (back cover included) fill whole sheets."""
+        fresh = self._curPageFlowableCount == 0
+        used = self.page - (1 if fresh else 0) + (1 if self.book.back_cover else 0)
+        out: list = []
+        for _ in range(-used % self.book.pad_to):
+            out += ([PageBreak()] if out or not fresh else []) + self.filler()
+        return out
+
+    def afterFlowable(self, flowable):
+        running = getattr(flowable, "_running", None)
+        if running:
+            self.running[self.page] = running
+        mark: Mark | None = getattr(flowable, "_mark", None)
+        if mark is None:
+            return
+        self.canv.bookmarkPage(mark.key)
+        self.canv.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=False)
+        if mark.in_toc:
+            self.notify("TOCEntry", (mark.level, esc(mark.title), self.page, mark.key))
+
+    def running_title(self, page: int) -> str:
+        starts = [p for p in self.running if p <= page]
+        return self.running[max(starts)] if starts else ""
+
+
+def _marked(flowable, mark: Mark | None = None, running: str | None = None):
+    """Tag a heading for GuideDoc.afterFlowable: outline/contents entry, running header."""
+    flowable._mark, flowable._running = mark, running
+    return flowable
+
+
+class GuideBook:
+    """Builds the story of one guide in one language and layout."""
+
+    def __init__(self, cat: m.Catalogue, ctx: Context):
+        self.cat, self.guide, self.ctx = cat, cat.guide, ctx
+        self.s, self.lay = ctx.strings, ctx.layout
+        self.book = Book.from_layout(ctx.layout)
+        self.styles = Styles(ctx)
+        self.figures = 0
+        self.chapters = 0
+        sub = self.styles.derive("indented", "toc_sub", leftIndent=self.lay.size("toc_indent"))
+        self.toc = TableOfContents(levelStyles=[self.styles["toc"], sub], dotsMinLevel=0,
+                                   tableStyle=[("FONT", (0, 0), (-1, -1), ctx.fonts.regular),  # not Helvetica
+                                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                               ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+
+    # pieces -----------------------------------------------------------------------
+    def figure(self, fig: m.Figure) -> list:
+        self.figures += 1
+        return figure_flowables(fig, self.figures, self.ctx, self.styles)
+
+    def mark(self, title: str, level: int = 0, in_toc: bool = True) -> Mark:
+        self.chapters += 1
+        mark = Mark(title, f"ch{self.chapters}", level, in_toc)
+        if in_toc:
+            self.toc.addEntry(level, esc(title), 0, mark.key)  # sizes the first pass right
+        return mark
+
+    def chapter(self, markup: str, plain: str, level: int = 0, in_toc: bool = True) -> list:
+        return [ChapterStart(), _marked(para(markup, self.styles["chapter"]),
+                                        self.mark(plain, level, in_toc), plain)]
+
+    def lines(self, count: int | None = None) -> WritingLines:
+        return WritingLines(self.lay.size("rule_gap"), self.lay.colors["rule"], count)
+
+    def filler(self) -> list:
+        """A notes page: fills a left-hand page before a chapter, or pads the booklet."""
+        word = self.s["notes"]
+        return [_marked(para(esc(word), self.styles["chapter"]), running=word), self.lines()]
+
+    # chapters ---------------------------------------------------------------------
+    def story(self) -> list:
+        out: list = [Spacer(1, 1), NextPageTemplate("page"), PageBreak()]
+        out += self.about()
+        out += self.chapter(esc(self.s["contents"]), self.s["contents"], in_toc=False)
+        out.append(self.toc)
+        for section in self.guide.sections:
+            out += self.section(section)
+        if self.cat.glossary and self.cat.glossary.terms:
+            out += self.glossary()
+        out += self.questions()
+        out += self.chapter(esc(self.s["notes"]), self.s["notes"]) + [self.lines()]
+        if self.book.pad_to > 1:
+            out.append(PadPages())
+        if self.book.back_cover:
+            out += [NextPageTemplate("back"), PageBreak(), Spacer(1, 1)]
+        return out
+
+    def about(self) -> list:
+        """The inside cover: how to use the guide, the disclaimer, who to call, doc control."""
+        s, st, clinic, review = self.s, self.styles, self.ctx.clinic, self.guide.review
+        title = s["about_guide"]
+        out = [_marked(para(esc(title), st["chapter"]), self.mark(title, 0, in_toc=False), title),
+               para(esc(s["guide_use"]), st["body"]),
+               para(esc(s["disclaimer_guide"]), st["disclaimer"]), Spacer(1, 10)]
+        out.append(box([para(esc(s["contact_us"]), st["box_title"])]
+                       + [para(line, st["box_body"]) for line in self.contact_lines()],
+                       self.ctx, "note_fill", bar="accent"))
+        control = [review_line(review, s)]
+        if review.reviewed_by:
+            control.append(s.format("reviewed_by", name=review.reviewed_by))
+        if review.next_review:
+            control.append(s.format("next_review", date=s.date(review.next_review)))
+        out += [Spacer(1, 10), para(esc(" · ".join(control)), st["small"])]
+        if review.is_draft:
+            out.append(para(f'<font color="{self.lay.colors["draft"]}"><b>{esc(s["draft"])}</b></font>',
+                            st["small"]))
+        return out
+
+    def contact_lines(self) -> list[str]:
+        s, clinic = self.s, self.ctx.clinic
+        lines = [f"<b>{esc(clinic.name)}</b>"] + [esc(a) for a in clinic.address if a]
+        phones = [s.format("phone_line", phone=f"<b>{esc(clinic.phone)}</b>")]
+        if clinic.after_hours:
+            phones.append(s.format("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
+        lines.append(" · ".join(phones))
+        web = [esc(x) for x in (clinic.website, clinic.email) if x]
+        if web:
+            lines.append(" · ".join(web))
+        lines.append(f"<b>{esc(s.format('emergency', emergency=clinic.emergency))}</b>")
+        return lines
+
+    def section(self, section: m.Section) -> list:
+        placed = self.placed(section)
+        heading = section.heading
+        out: list = []
+        if section.body or not placed:
+            out += [ChapterStart()] + section_flowables(section, self.styles, self.ctx, "chapter",
+                                                        figure=self.figure)
+            _marked(out[1], self.mark(heading.plain), heading.plain)
+            section_mark = None
+        else:  # no text of its own: its heading opens the first procedure's page
+            section_mark = self.mark(heading.plain)
+        for proc in placed:
+            body = procedure_flowables(proc, self.ctx, self.styles, "chapter", figure=self.figure)
+            kicker = _marked(para(heading.markup, self.styles["chapter_kicker"]), section_mark)
+            _marked(body[0], self.mark(proc.title.plain, level=1), proc.title.plain)
+            out += [ChapterStart(level=0 if section_mark else 1), kicker] + body
+            section_mark = None
+        return out
+
+    def placed(self, section: m.Section) -> tuple[m.Procedure, ...]:
+        return placed_procedures(self.cat, section.procedures)
+
+    def glossary(self) -> list:
+        title, st = self.s["words_to_know"], self.styles
+        definition = st.derive("indented", "definition", leftIndent=self.lay.size("term_indent"))
+        return self.chapter(esc(title), title) + [
+            KeepTogether([para(esc(term), st["term"]), para(text.markup, definition)])
+            for term, text in self.cat.glossary.terms]
+
+    def questions(self) -> list:
+        title, st = self.s["questions"], self.styles
+        out = self.chapter(esc(title), title) + [para(esc(self.s["questions_intro"]), st["body"])]
+        for i, question in enumerate(self.s["questions_list"], start=1):
+            number = f'<font color="{self.lay.colors["primary"]}">{i}.</font>'
+            out.append(KeepTogether([para(f"{number}\u2002{esc(question)}", st["question"]),
+                                     self.lines(self.book.answer_lines)]))
+        return out
+
+
+def placed_procedures(cat: m.Catalogue, slugs: tuple[str, ...]) -> tuple[m.Procedure, ...]:
+    """`procedures: all` places every procedure in catalogue order; a list, in its order."""
+    if slugs == ("*",):
+        return cat.procedures
+    by_slug = {p.slug: p for p in cat.procedures}
+    return tuple(by_slug[s] for s in slugs if s in by_slug)
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+class Furniture:
+    """Covers, running-header band and footer, in the leaflet's visual language."""
+
+    def __init__(self, gb: GuideBook):
+        self.gb, self.ctx, self.lay, self.s = gb, gb.ctx, gb.lay, gb.s
+        self.styles, self.clinic, self.review = gb.styles, gb.ctx.clinic, gb.guide.review
+        self.mirrored = gb.lay.edition == "booklet"  # page numbers on the outer edge
+
+    @staticmethod
+    def text(canv, markup: str, style, x: float, top: float, width: float) -> float:
+        """Draw a paragraph whose top is at `top`; return its height."""
+        p = Paragraph(markup, style)
+        _, h = p.wrap(width, 1000)
+        p.drawOn(canv, x, top - h)
+        return h
+
+    def bar(self, canv, y: float, height: float, stripe: float, stripe_below: bool) -> None:
+        lay = self.lay
+        canv.setFillColor(color(lay.colors["primary"]))
+        canv.rect(0, y, lay.width, height, stroke=0, fill=1)
+        canv.setFillColor(color(lay.colors["accent"]))
+        canv.rect(0, y - stripe if stripe_below else y + height, lay.width, stripe, stroke=0, fill=1)
+
+    def page(self, canv, doc: GuideDoc, number: int, total: int) -> None:
+        if number in doc.bare:
+            return
+        lay, mg, st = self.lay, self.lay.margins, self.styles
+        canv.saveState()
+        band = lay.size("band")
+        self.bar(canv, lay.height - band, band, 3, stripe_below=True)
+        width = lay.width - mg.left - mg.right
+        style = st["running"]
+        top = lay.height - band / 2 + style.leading / 2
+        self.text(canv, f"<b>{esc(self.clinic.name)}</b>", style, mg.left, top, width * 0.5)
+        self.text(canv, esc(doc.running_title(number) or self.gb.guide.title.plain),
+                  st.derive("right", "running", alignment=2), mg.left + width * 0.5, top, width * 0.5)
+        self.footer(canv, number, total)
+        canv.restoreState()
+
+    def footer(self, canv, number: int, total: int) -> None:
+        lay, mg, st, s, clinic = self.lay, self.lay.margins, self.styles, self.s, self.clinic
+        width = lay.width - mg.left - mg.right
+        top = mg.bottom + lay.size("footer") - 16
+        canv.setStrokeColor(color(lay.colors["rule"]))
+        canv.setLineWidth(0.75)
+        canv.line(mg.left, top, lay.width - mg.right, top)
+        outer = 2 if not self.mirrored or number % 2 else 0   # alignment of the page number
+        inner = 2 - outer
+        fs = st["footer"]
+        label = s.format("page_of", page=number, pages=total)
+        page_w = canv.stringWidth(label, self.ctx.fonts.bold, fs.fontSize) + 12
+        text_x = mg.left if outer else mg.left + page_w
+        top -= 5
+        self.text(canv, f"<b>{esc(label)}</b>", st.derive(f"a{outer}", "footer", alignment=outer),
+                  mg.left, top, width)
+        website = clinic.website.split("://")[-1] if clinic.website else None
+        contact = " · ".join(x for x in (clinic.name, clinic.phone, website) if x)
+        if canv.stringWidth(contact, fs.fontName, fs.fontSize) > width - page_w:
+            contact = " · ".join((clinic.name, clinic.phone))  # the covers carry the website
+        in_style = st.derive(f"a{inner}", "footer", alignment=inner)
+        top -= self.text(canv, esc(contact), in_style, text_x, top, width - page_w)
+        self.text(canv, esc(review_line(self.review, s)), in_style, text_x, top, width - page_w)
+        if self.review.is_draft:
+            self.text(canv, esc(s["draft"]), st.derive(f"draft{outer}", "draft", alignment=outer),
+                      mg.left, top, width)
+
+    def cover(self, canv, doc: GuideDoc) -> None:
+        """Title on the brand colour with a drawn spine; the clinic at the foot of the page."""
+        doc.bare.add(doc.page)
+        lay, st, clinic = self.lay, self.styles, self.clinic
+        pad, band, art = lay.size("cover_pad"), lay.size("cover_band"), lay.size("cover_art")
+        canv.saveState()
+        self.bar(canv, lay.height - band, band, 6, stripe_below=True)
+        draw_cover_art(Pen(canv, self.ctx, st), lay.width - pad - art, lay.height - band + pad * 0.5,
+                       art, band - pad * 1.3)
+        text_w = lay.width - 2 * pad - art - pad * 0.3
+        if self.review.is_draft:
+            self.draft_badge(canv, pad, lay.height - pad * 0.8 - st["cover_label"].leading)
+        guide = self.gb.guide
+        blocks = [(guide.title.markup, st["cover_title"])]
+        if guide.subtitle:
+            blocks.append((guide.subtitle.markup, st["cover_subtitle"]))
+        y = lay.height - band + pad * 0.8
+        for markup, style in reversed(blocks):
+            p = Paragraph(markup, style)
+            _, h = p.wrap(text_w, band)
+            p.drawOn(canv, pad, y)
+            y += h + 10
+        lines = [(esc(clinic.name), st["cover_clinic"])]
+        web = clinic.website.split("://")[-1] if clinic.website else None
+        lines.append((esc(" · ".join(x for x in (clinic.phone, web) if x)), st["cover_contact"]))
+        width = lay.width - 2 * pad
+        height = sum(Paragraph(m_, s_).wrap(width, 400)[1] for m_, s_ in lines)
+        self.contact_block(canv, pad, pad + height, width, lines)
+        canv.setFillColor(color(lay.colors["accent"]))
+        canv.rect(pad, pad + height + 14, min(width, art), 3, stroke=0, fill=1)
+        canv.restoreState()
+
+    def contact_block(self, canv, x: float, top: float, width: float, lines) -> float:
+        """The clinic's logo (if any) beside its name and numbers; returns the height used."""
+        clinic, start = self.clinic, top
+        if clinic.logo:
+            size = self.styles["cover_clinic"].leading * 2.2
+            canv.drawImage(ImageReader(clinic.logo), x, top - size, width=size, height=size,
+                           preserveAspectRatio=True, anchor="sw", mask="auto")
+            x, width = x + size + 12, width - size - 12
+        for markup, style in lines:
+            top -= self.text(canv, markup, style, x, top, width) + 2
+        return start - top
+
+    def draft_badge(self, canv, x: float, y: float) -> None:
+        style = self.styles["cover_label"]
+        text = self.s["draft"]
+        w = canv.stringWidth(text, style.fontName, style.fontSize) + 16
+        canv.setFillColor(color(self.lay.colors["draft"]))
+        canv.roundRect(x, y - 5, w, style.leading + 6, 3, stroke=0, fill=1)
+        canv.setFillColor(color(self.lay.colors["on_primary"]))
+        canv.setFont(style.fontName, style.fontSize)
+        canv.drawString(x + 8, y + 1, text)
+
+    def back(self, canv, doc: GuideDoc) -> None:
+        """The back cover: who to call, the disclaimer and document control."""
+        doc.bare.add(doc.page)
+        lay, st, s = self.lay, self.styles, self.s
+        pad = lay.size("cover_pad")
+        width = lay.width - 2 * pad
+        canv.saveState()
+        strip = lay.size("band") * 1.5
+        self.bar(canv, 0, strip, 4, stripe_below=False)
+        top = lay.height - pad
+        top -= self.text(canv, esc(s["contact_us"]), st["heading"], pad, top, width) + 8
+        lines = [(esc(self.clinic.name), st["cover_clinic"])] + [
+            (line, st["cover_contact"]) for line in self.gb.contact_lines()[1:]]
+        self.contact_block(canv, pad, top, width, lines)
+        bottom = strip + pad * 0.7
+        for markup, style in ((esc(review_line(self.review, s)), st["small"]),
+                              (esc(s["disclaimer_guide"]), st["disclaimer"])):
+            p = Paragraph(markup, style)
+            _, h = p.wrap(width, 400)
+            p.drawOn(canv, pad, bottom)
+            bottom += h + 8
+        if self.review.is_draft:
+            self.draft_badge(canv, pad, bottom + 6)
+        canv.restoreState()
+
+
+def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
+    gb = GuideBook(cat, ctx)
+    furniture = Furniture(gb)
+    lay, mg = ctx.layout, ctx.layout.margins
+    top = lay.height - lay.size("band") - lay.size("band_gap")
+    bottom = mg.bottom + lay.size("footer")
+    body = Frame(mg.left, bottom, lay.width - mg.left - mg.right, top - bottom, id="body",
+                 leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    whole = Frame(0, 0, lay.width, lay.height, id="whole")
+    guide = cat.guide
+    subject = guide.subtitle.plain if guide.subtitle else guide.title.plain
+    buffer = io.BytesIO()
+    doc = GuideDoc(buffer, gb.book, gb.filler, **doc_settings(ctx, guide.title.plain, subject),
+                   leftMargin=mg.left, rightMargin=mg.right, topMargin=mg.top, bottomMargin=mg.bottom)
+    doc.addPageTemplates([PageTemplate("cover", [whole], onPage=furniture.cover),
+                          PageTemplate("page", [body]),
+                          PageTemplate("back", [whole], onPage=furniture.back)])
+    pages: list[int] = []
+
+    def draw(canv, number: int, total: int) -> None:
+        pages[:] = [total]
+        furniture.page(canv, doc, number, total)
+
+    canvasmaker = furniture_canvas(draw)
+
+    class GuideCanvas(canvasmaker):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.showOutline()
+
+    try:
+        doc.multiBuild(gb.story(), canvasmaker=GuideCanvas)
+    except LayoutError as exc:
+        raise RenderError(f"the guide cannot be set in the {lay.name} layout: "
+                          f"{str(exc).splitlines()[0]}") from None
+    return Rendered(buffer.getvalue(), pages[0] if pages else 0)
+
+
+# -- jobs ----------------------------------------------------------------------------------
+
+def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
+    """The guide in this layout; a booklet edition also yields its imposed print file."""
+    if cat.guide is None:
+        return []
+    procedures: list[m.Procedure] = []
+    for section in cat.guide.sections:
+        procedures += [p for p in placed_procedures(cat, section.procedures) if p not in procedures]
+    inputs = inputs + tuple(cat.files["guide"]) + tuple(cat.files.get("glossary", ())) + tuple(
+        path for p in procedures for path in cat.files[f"procedure:{p.slug}"])
+    render = lru_cache(maxsize=None)(lambda: render_guide(cat, ctx))  # shared by both booklet jobs
+    title = cat.guide.title.plain
+    booklet = layout.edition == "booklet"
+    out = [Job(path=output_name(cat.lang, "guide", layout), kind="guide-booklet" if booklet else "guide",
+               lang=cat.lang, title=title, layout=layout, source=cat.guide.origin, inputs=inputs,
+               render=render)]
+    if booklet and layout.impose_on:
+        h, w = PAPERS[layout.impose_on]  # landscape sheet: the long side across
+        sheet = replace(layout, paper=layout.impose_on, width=max(w, h), height=min(w, h))
+
+        def render_imposed() -> Rendered:
+            pages = render()
+            return Rendered(impose(pages.data, sheet.width, sheet.height), pages.pages // 2)
+
+        out.append(Job(path=output_name(cat.lang, "guide-imposed", layout, paper=layout.impose_on),
+                       kind="guide-imposed", lang=cat.lang, title=title, layout=sheet,
+                       source=cat.guide.origin, inputs=inputs, render=render_imposed))
+    return out
