@@ -235,10 +235,12 @@ def test_oversized_pages_scaled_down_uniformly_and_centred():
 def test_content_stays_vector():
     out = impose(make_booklet(8, A5), *A4_LANDSCAPE)
     for page in PdfReader(BytesIO(out)).pages:
-        resources = page["/Resources"]
-        assert "/Font" in resources
-        xobjects = resources.get("/XObject", {})
-        assert all(x.get_object().get("/Subtype") != "/Image" for x in xobjects.values())
+        forms = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
+        assert len(forms) == 2 and all(f["/Subtype"] == "/Form" for f in forms)  # pages placed as vectors
+        for form in forms:
+            assert "/Font" in form["/Resources"]
+            inner = form["/Resources"].get("/XObject", {})
+            assert all(x.get_object().get("/Subtype") != "/Image" for x in inner.values())
 
 
 def test_impose_is_deterministic():
