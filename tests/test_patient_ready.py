@@ -73,7 +73,7 @@ HARD = ("Notwithstanding the considerable heterogeneity of contemporaneous neuro
 def test_report_lists_every_document_with_its_grade(built):
     import json
     html = (built / "report.html").read_text()
-    for title in ("Discectomy", "Spinal Fusion", "Decompression", "Kyphoplasty"):
+    for title in ("Discectomy", "Spinal fusion", "Decompression", "Kyphoplasty"):
         assert title in html
     docs = json.loads((built / "manifest.json").read_text())["documents"]
     leaflet = next(d for d in docs if d["path"] == "en/letter/leaflet-discectomy.pdf")
@@ -163,10 +163,10 @@ def test_accessible_basics(built):
     reader = PdfReader(built / "en/a4/leaflet-spinal-fusion.pdf")
     root = reader.trailer["/Root"]
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] and root["/Lang"] == "en"
-    assert reader.metadata.title == "Spinal Fusion"
+    assert reader.metadata.title == "Spinal fusion"
     # reading order: the title comes first, the sections in content order
     text = " ".join(p.extract_text() for p in reader.pages)
-    order = [text.index(h) for h in ("Spinal Fusion", "What it is", "How it is done", "Recovery", "When to call us")]
+    order = [text.index(h) for h in ("Spinal fusion", "What it is", "How it is done", "Recovery", "When to call us")]
     assert order == sorted(order)
 
 
