@@ -66,6 +66,7 @@ def term_forms(term: str) -> list[str]:
     return [base] + [f.lower() for f in re.findall(r"\(\s*(?:plural|pl\.|plural:)\s*([^)]+?)\s*\)", term)]
 
 
+@lru_cache(maxsize=256)  # one procedure appears in every leaflet layout
 def glossary_terms_used(doc, glossary: m.Glossary | None, limit: int | None = None,
                         lang: str = "en") -> list[tuple[str, m.Text]]:
     """The glossary's medical terms the document uses (not its own title), alphabetical.

@@ -27,6 +27,7 @@ class Job:
     source: Origin              # where errors about this document point
     inputs: tuple[Path, ...]    # every file the PDF depends on
     render: Callable[[], Rendered]
+    group: str | None = None    # jobs sharing a render (a booklet and its imposed file) run together
 
 
 def output_name(lang: str, kind: str, layout: Layout, slug: str | None = None,

@@ -24,6 +24,20 @@ def _render(index: int) -> tuple[int, Rendered | None, str | None]:
         return index, None, str(exc)
 
 
+def _render_group(indices: tuple[int, ...]) -> list[tuple[int, Rendered | None, str | None]]:
+    return [_render(i) for i in indices]
+
+
+def _groups(jobs: list[Job]) -> list[tuple[int, ...]]:
+    """Job indices, with jobs of one group together so a shared render happens once."""
+    order: dict[object, list[int]] = {}
+    for index, job in enumerate(jobs):
+        order.setdefault(job.group or ("job", index), []).append(index)
+    # Longest first (shared renders, then books), so no worker is left with a guide at the end.
+    return sorted((tuple(g) for g in order.values()),
+                  key=lambda g: (-len(g), not jobs[g[0]].kind.startswith("guide"), g[0]))
+
+
 def _side():
     return _SIDE()
 
@@ -40,17 +54,20 @@ def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job], None] | 
         if on_done:
             on_done(jobs[outcome[0]])
 
-    tasks = len(jobs) + (side is not None)
+    groups = _groups(jobs)
+    tasks = len(groups) + (side is not None)
     try:
         if workers <= 1 or tasks <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            for index in range(len(jobs)):
-                record(_render(index))
+            for group in groups:
+                for outcome in _render_group(group):
+                    record(outcome)
             side_result = side() if side else None
         else:
             with multiprocessing.get_context("fork").Pool(min(workers, tasks)) as pool:
                 pending = pool.apply_async(_side) if side else None
-                for outcome in pool.imap_unordered(_render, range(len(jobs))):
-                    record(outcome)
+                for outcomes in pool.imap_unordered(_render_group, groups):
+                    for outcome in outcomes:
+                        record(outcome)
                 side_result = pending.get() if pending else None
     finally:
         _JOBS, _SIDE = [], None

