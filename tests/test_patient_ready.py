@@ -190,3 +190,22 @@ def test_translation_older_than_source_warns(content, run, tmp_path):
     assert result.code == 0, result.err
     line = next(ln for ln in result.err.splitlines() if "older than its source" in ln)
     assert "es/procedures/discectomy.yaml" in line and "content/procedures/discectomy.yaml" in line
+
+
+def test_reading_level_needs_no_network(monkeypatch):
+    """textstat must not download word lists: any socket use fails the test."""
+    import socket
+
+    from conftest import REPO
+    from pressroom.build import FIGURES
+    from pressroom.content import load_content
+    from pressroom.readability import assess_all
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network used")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    catalogues, _ = load_content(REPO / "content", "content", frozenset(range(0x20000)), FIGURES)
+    readings = assess_all(catalogues)
+    assert {r.lang for r in readings} == {"en", "es"}
+    assert all(0 < r.grade < 12 for r in readings)
