@@ -10,11 +10,19 @@ from pathlib import Path
 from .errors import BuildLocked
 
 
+def _file_mode() -> int:
+    """What a plain open() would give (mkstemp's 0600 would hide PDFs from other users)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder and rename, so readers never see half a PDF."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
