@@ -352,18 +352,25 @@ class ContentLoader:
         return None
 
     # documents ---------------------------------------------------------------
-    def procedure(self, path: Path, clinic: m.Clinic) -> m.Procedure | None:
+    def open(self, path: Path, clinic: m.Clinic, required: tuple, optional: tuple = ()):
+        """(data, reader) for a document file whose top-level keys are right, else None."""
         data = self.load(path)
         if data is None:
             return None
         r = self.reader(path, clinic)
+        if not r.mapping(data, getattr(data, "line", 1), "", required=required, optional=optional):
+            return None
+        return data, r
+
+    def procedure(self, path: Path, clinic: m.Clinic) -> m.Procedure | None:
+        opened = self.open(path, clinic, ("title", "summary", "sections"), ("treats", "when_to_call", "review"))
+        if opened is None:
+            return None
+        data, r = opened
         slug = path.stem
         if not _SLUG.match(slug):
             r.error(1, "", f"file name {path.name!r}: use lower-case letters, digits and hyphens "
                     "(it becomes the PDF's name)")
-        if not r.mapping(data, getattr(data, "line", 1), "", required=("title", "summary", "sections"),
-                         optional=("treats", "when_to_call", "review")):
-            return None
         before = len(self.problems.items)
         proc = m.Procedure(
             slug=slug,
@@ -378,13 +385,10 @@ class ContentLoader:
         return proc if len(self.problems.items) == before else None
 
     def guide(self, path: Path, clinic: m.Clinic, slugs: set[str]) -> m.Guide | None:
-        data = self.load(path)
-        if data is None:
+        opened = self.open(path, clinic, ("title", "sections"), ("subtitle", "review"))
+        if opened is None:
             return None
-        r = self.reader(path, clinic)
-        if not r.mapping(data, getattr(data, "line", 1), "", required=("title", "sections"),
-                         optional=("subtitle", "review")):
-            return None
+        data, r = opened
         before = len(self.problems.items)
         sections = r.sections(data, "sections", allow_procedures=True)
         items = data.get("sections") if isinstance(data.get("sections"), Seq) else Seq(1)
@@ -403,14 +407,10 @@ class ContentLoader:
         return guide if len(self.problems.items) == before else None
 
     def brochure(self, path: Path, clinic: m.Clinic) -> m.Brochure | None:
-        data = self.load(path)
-        if data is None:
+        opened = self.open(path, clinic, ("title", "tagline", "panels", "call_to_action"), ("review",))
+        if opened is None:
             return None
-        r = self.reader(path, clinic)
-        if not r.mapping(data, getattr(data, "line", 1), "",
-                         required=("title", "tagline", "panels", "call_to_action"),
-                         optional=("review",)):
-            return None
+        data, r = opened
         before = len(self.problems.items)
         brochure = m.Brochure(
             title=r.field_text(data, "title", ""),
@@ -423,12 +423,10 @@ class ContentLoader:
         return brochure if len(self.problems.items) == before else None
 
     def glossary(self, path: Path, clinic: m.Clinic) -> m.Glossary | None:
-        data = self.load(path)
-        if data is None:
+        opened = self.open(path, clinic, ("terms",), ("jargon",))
+        if opened is None:
             return None
-        r = self.reader(path, clinic)
-        if not r.mapping(data, getattr(data, "line", 1), "", required=("terms",), optional=("jargon",)):
-            return None
+        data, r = opened
         jargon_items = r.seq(data, "jargon", "jargon") or ()
         jargon = tuple(t for t in (r.string(v, jargon_items.line_of(i), f"jargon[{i + 1}]")
                                    for i, v in enumerate(jargon_items)) if t)

@@ -63,13 +63,6 @@ def built(tmp_path_factory, layouts) -> Path:
     return out
 
 
-@pytest.fixture
-def content(tmp_path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(REPO / "content", target)
-    return target
-
-
 def pdf(out: Path, paper: str, edition: str, lang: str = "en") -> Path:
     return out / lang / paper / f"brochure-{edition}.pdf"
 
