@@ -126,6 +126,9 @@ def impose(pdf_bytes: bytes, sheet_width: float, sheet_height: float) -> bytes:
     lang = reader.root_object.get("/Lang")
     if lang:
         writer.root_object[NameObject("/Lang")] = create_string_object(str(lang.get_object()))
+    prefs = writer.create_viewer_preferences()
+    prefs.display_doctitle = True
+    prefs.duplex = NameObject("/DuplexFlipShortEdge")  # what the fold needs, preset in the print dialog
     writer._ID = None  # explicit: a document ID would be the one non-reproducible field
 
     out = BytesIO()

@@ -209,3 +209,25 @@ def test_reading_level_needs_no_network(monkeypatch):
     readings = assess_all(catalogues)
     assert {r.lang for r in readings} == {"en", "es"}
     assert all(0 < r.grade < 12 for r in readings)
+
+
+@pytest.mark.parametrize("name,duplex", [("letter/leaflet-discectomy.pdf", "/DuplexFlipLongEdge"),
+                                         ("a4/guide.pdf", "/DuplexFlipLongEdge"),
+                                         ("letter/guide-imposed-booklet.pdf", "/DuplexFlipShortEdge"),
+                                         ("a4/brochure-office.pdf", "/DuplexFlipShortEdge")])
+def test_every_pdf_shows_its_title_and_presets_duplex(built, name, duplex):
+    reader = PdfReader(built / "en" / name)
+    prefs = reader.trailer["/Root"]["/ViewerPreferences"]
+    assert prefs["/DisplayDocTitle"] and prefs["/Duplex"] == duplex
+    assert reader.trailer["/Root"]["/Lang"] == "en" and reader.metadata.title
+
+
+def test_brochure_outline_and_figure_alt_text(built):
+    reader = PdfReader(built / "en/letter/brochure-office.pdf")
+    top = reader.outline
+    assert top[0].title == "Minimally Invasive Spine Surgery"
+    headings = [x.title for x in top[1]]
+    assert headings[0] == "Is back pain holding you back?" and len(headings) == 4
+    outside = reader.pages[0].extract_text()
+    assert "Drawing of a spine" in outside  # the cover art's alternative text
+    assert "QR code that opens riverside-spine.example.org" in outside

@@ -22,7 +22,7 @@ from .art import SpineArt
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
 from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, shown, tinted
-from .common import (Context, RenderError, Styles, block_flowables, box, color, doc_settings, esc, para,
+from .common import (Context, RenderError, Styles, WithAlt, block_flowables, box, color, doc_settings, esc, para,
                      review_line)
 
 
@@ -101,12 +101,14 @@ class _Composer:
             raise RenderError(f"figure {fig.name!r} cannot be drawn in the brochure (only 'spine'); "
                               "move it to the guide")
         c = self.colors
-        return [SpineArt(self.geo.sizes["art"] * 0.55, c["primary"], c["accent"], c["paper"]),
-                para(fig.caption.markup, styles["qr_caption"]), Spacer(1, 6)]
+        art = SpineArt(self.geo.sizes["art"] * 0.55, c["primary"], c["accent"], c["paper"])
+        return [WithAlt(art, fig.alt, styles["small"]), para(fig.caption.markup, styles["qr_caption"]),
+                Spacer(1, 6)]
 
     def cover(self, styles: ScaledStyles):
         clinic, c = self.ctx.clinic, self.colors
-        art = SpineArt(self.geo.sizes["art"], c["primary"], c["accent"], c["on_primary"])
+        art = WithAlt(SpineArt(self.geo.sizes["art"], c["primary"], c["accent"], c["on_primary"]),
+                      self.ctx.strings["alt_cover_art"], styles["small"])
         contact = [esc(clinic.phone)] + ([esc(site(clinic.website))] if clinic.website else [])
         foot = [para(self.b.title.markup, styles["cover_title"]),
                 AccentBar(c["accent"], 44, self.geo.sizes["accent_bar"], 0),
@@ -136,8 +138,10 @@ class _Composer:
             if clinic.website:
                 caption = [para(esc(s["scan_website"]), styles["qr_caption"]),
                            para(f"<b>{esc(site(clinic.website))}</b>", styles["qr_caption"])]
-                foot += [qr_with_caption(clinic.website, self.geo.sizes["qr"], c["text"], caption,
-                                        self.ctx.fonts.regular), Spacer(1, 14)]
+                qr = qr_with_caption(clinic.website, self.geo.sizes["qr"], c["text"], caption,
+                                     self.ctx.fonts.regular)
+                foot += [WithAlt(qr, s.format("alt_qr", website=site(clinic.website)), styles["small"]),
+                         Spacer(1, 14)]
             foot += [para(esc(s["disclaimer_brochure"]), styles["small"]),
                      para(esc(review_line(self.b.review, s)), styles["small"])] + self.draft(styles)
             return top, middle, foot
@@ -237,6 +241,17 @@ def _card(canv, geo: Geometry, panel: Panel, layout) -> None:
     canv.restoreState()
 
 
+def _outline(canv, brochure: m.Brochure, places, page: str) -> None:
+    """Bookmarks: the title on the outside, each panel's heading where it is printed."""
+    if page == PAGES[0]:
+        canv.bookmarkPage("title")
+        canv.addOutlineEntry(brochure.title.plain, "title", level=0)
+    for index, (section, place) in enumerate(zip(brochure.panels, places)):
+        if place.page == page:
+            canv.bookmarkPage(f"panel{index}")
+            canv.addOutlineEntry(section.heading.plain, f"panel{index}", level=1)
+
+
 def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Rendered:
     lay = ctx.layout
     press = lay.color_mode == "cmyk"
@@ -260,8 +275,10 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
     sheet = prepress.Sheet(lay.width, lay.height, geo.bleed, geo.sizes["slug"])
     canv = prepress.new_canvas(buffer, doc_settings(ctx, brochure.title.plain, brochure.tagline.plain),
                                sheet, press=press, font=ctx.fonts.regular, links=geo.links)
+    places = geo.text_panels()
     for page in PAGES:
         prepress.start_page(canv, sheet)
+        _outline(canv, brochure, places, page)
         for panel in geo.page(page):
             _card(canv, geo, panel, lay)
         for region, column in fitted:

@@ -168,6 +168,35 @@ def procedure_flowables(proc: m.Procedure, ctx: Context, styles: Styles,
     return out
 
 
+def draw_alt_text(canv, alt: str, style: ParagraphStyle, width: float, top: float) -> None:
+    """Alternative text for a drawing, as text render mode 3: invisible in print, yet
+    extracted, searched and read aloud with the page (ReportLab cannot tag a PDF)."""
+    from reportlab.lib.utils import simpleSplit
+    text = canv.beginText()
+    text.setTextRenderMode(3)
+    text.setFont(style.fontName, style.fontSize, style.leading)
+    text.setTextOrigin(0, top - style.fontSize)
+    for line in simpleSplit(alt, style.fontName, style.fontSize, max(width, style.fontSize * 8)):
+        text.textLine(line)
+    canv.drawText(text)
+
+
+class WithAlt(Flowable):
+    """Any drawing flowable plus its alternative text (see draw_alt_text)."""
+
+    def __init__(self, inner: Flowable, alt: str, style: ParagraphStyle):
+        super().__init__()
+        self.inner, self.alt, self.style = inner, alt, style
+
+    def wrap(self, avail_width, avail_height):
+        self.width, self.height = self.inner.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def draw(self):
+        self.inner.drawOn(self.canv, 0, 0)
+        draw_alt_text(self.canv, self.alt, self.style, self.width, self.height)
+
+
 def furniture_canvas(draw: Callable[[Canvas, int, int], None]):
     """A Canvas class that draws page furniture once the page count is known.
 
@@ -210,6 +239,7 @@ def doc_settings(ctx: Context, title: str, subject: str) -> dict:
         producer="pressroom (ReportLab)", invariant=1, lang=ctx.strings.lang,
         displayDocTitle=True, pagesize=(ctx.layout.width, ctx.layout.height),
         initialFontName=ctx.fonts.regular,  # else ReportLab references an unembedded Helvetica
+        duplex="DuplexFlipLongEdge",  # portrait pages back to back, as office printers expect
     )
 
 

@@ -13,11 +13,10 @@ import math
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
-from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from .. import model as m
-from .common import Context, Styles, color, esc
+from .common import Context, Styles, color, draw_alt_text, esc
 
 
 
@@ -553,19 +552,7 @@ class FigureArt(Flowable):
         self.canv.saveState()
         DRAWINGS[self.name][1](pen, self.width, self.height)
         self.canv.restoreState()
-        self._alt_text()
-
-    def _alt_text(self) -> None:
-        """Render mode 3: neither filled nor stroked, yet extractable as the figure's text."""
-        style = self.styles["body"]
-        lines = simpleSplit(self.alt, style.fontName, style.fontSize, self.width)
-        text = self.canv.beginText()
-        text.setTextRenderMode(3)
-        text.setFont(style.fontName, style.fontSize, style.leading)
-        text.setTextOrigin(0, self.height - style.fontSize)
-        for line in lines:
-            text.textLine(line)
-        self.canv.drawText(text)
+        draw_alt_text(self.canv, self.alt, self.styles["body"], self.width, self.height)
 
 
 def figure_flowables(fig: m.Figure, number: int, ctx: Context, styles: Styles) -> list:
