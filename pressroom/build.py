@@ -126,11 +126,9 @@ def check(paths: Paths) -> list[tuple[Path, str]]:
     entries = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).get("documents", [])}
     out = []
     for job in jobs:
-        entry = entries.get(job.path)
         if not (paths.out / job.path).is_file():
             out.append((paths.out / job.path, "missing"))
-        elif entry is None or entry.get("inputs") != inputs_of(job.inputs, trees, hasher) \
-                or not output_intact(paths.out, entry, hasher):
+        elif not _current(entries.get(job.path), inputs_of(job.inputs, trees, hasher), paths.out, hasher):
             out.append((paths.out / job.path, "stale (its inputs changed since it was built)"))
     planned = {job.path for job in jobs}
     if paths.out.is_dir():
@@ -139,6 +137,19 @@ def check(paths: Paths) -> list[tuple[Path, str]]:
             if rel not in planned:
                 out.append((pdf, "extra (no content or layout makes it any more)"))
     return out
+
+
+def _current(entry: dict | None, record: dict, out: Path, hasher: Hasher) -> bool:
+    """Built from exactly these inputs, and the file is still what was written."""
+    return entry is not None and entry.get("inputs") == record and output_intact(out, entry, hasher)
+
+
+def _entry(job: Job, pdf, record: dict, paths: Paths) -> dict:
+    """The manifest's line for one PDF."""
+    return {"path": job.path, "kind": job.kind, "language": job.lang, "paper": job.layout.paper,
+            "edition": job.layout.edition, "layout": job.layout.name, "title": job.title,
+            "pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest(),
+            "source": _source_label(job, paths), "inputs": record}
 
 
 def _reading_target(catalogues: list[m.Catalogue]) -> float:
@@ -179,9 +190,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         trees, hasher = _trees(paths), Hasher()
         old = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).get("documents", [])}
         records = {job.path: inputs_of(job.inputs, trees, hasher) for job in jobs}
-        todo = [job for job in jobs if force or job.path not in old
-                or old[job.path].get("inputs") != records[job.path]
-                or not output_intact(paths.out, old[job.path], hasher)]
+        todo = [job for job in jobs
+                if force or not _current(old.get(job.path), records[job.path], paths.out, hasher)]
         rendered, readings = render_jobs(todo, workers, lambda job: emit("rendered", {"path": job.path}),
                                          side=lambda: assess_all(the_plan.catalogues))
         for path in sorted(rendered):
@@ -195,24 +205,16 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         entries = []
         for job in jobs:
             if job.path in rendered:
-                pdf = rendered[job.path]
-                write_atomic(paths.out / job.path, pdf.data)
-                entry = {
-                    "path": job.path, "kind": job.kind, "language": job.lang,
-                    "paper": job.layout.paper, "edition": job.layout.edition,
-                    "layout": job.layout.name, "title": job.title, "pages": pdf.pages,
-                    "sha256": hashlib.sha256(pdf.data).hexdigest(),
-                    "source": _source_label(job, paths),
-                    "inputs": records[job.path],
-                }
-                if job.source.path in by_source:
-                    entry["reading"] = by_source[job.source.path]
+                write_atomic(paths.out / job.path, rendered[job.path].data)
+                entry = _entry(job, rendered[job.path], records[job.path], paths)
                 result.built.append(entry)
                 emit("built", entry)
             else:
-                entry = old[job.path]
+                entry = dict(old[job.path])
                 result.skipped.append(entry)
                 emit("skipped", entry)
+            if job.source.path in by_source:  # reassessed every build: the target may change
+                entry["reading"] = by_source[job.source.path]
             entries.append(entry)
         planned = {job.path for job in jobs}
         for path, entry in sorted(old.items()):
