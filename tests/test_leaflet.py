@@ -115,3 +115,21 @@ def test_first_page_looks_like_a_leaflet(built, tmp_path):
     for x in list(range(0, 36)) + list(range(w - 36, w)):
         for y in range(120, h - 20, 7):
             assert image.getpixel((x, y)) == (255, 255, 255), (x, y)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_no_heading_sits_alone_at_a_page_foot(built, lang):
+    """The last line above the footer is never set in the heading size."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+    for path in sorted((built / lang).glob("*/leaflet-*.pdf")):
+        heading = 22 if "large-print" in path.name else 14.5
+        footer = 80 if "large-print" in path.name else 62  # the footer rule, in points above the paper edge
+        doc = pdfium.PdfDocument(str(path))
+        for i in range(len(doc)):
+            textpage = doc[i].get_textpage()
+            chars = [(textpage.get_charbox(c)[1], raw.FPDFText_GetFontSize(textpage.raw, c))
+                     for c in range(textpage.count_chars()) if not textpage.get_text_range(c, 1).isspace()]
+            body = [(y, size) for y, size in chars if y > footer and size >= 11]
+            lowest = min(y for y, _ in body)
+            assert max(size for y, size in body if y < lowest + 4) < heading, (path.name, i + 1)

@@ -269,7 +269,7 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
     if len(brochure.panels) < len(geo.text_panels()):
         empty = ", ".join(_describe(p) for p in geo.text_panels()[len(brochure.panels):])
         warnings.append(f"{brochure.origin.path}: warning: {len(brochure.panels)} panels for "
-                        f"{len(geo.text_panels())} places in {lay.name}; left blank: {empty}")
+                        f"{len(geo.text_panels())} places in the brochure; left blank: {empty}")
 
     buffer = io.BytesIO()
     sheet = prepress.Sheet(lay.width, lay.height, geo.bleed, geo.sizes["slug"])

@@ -124,9 +124,31 @@ def block_flowables(block: m.Block, styles: Styles, ctx: Context,
     raise TypeError(block)
 
 
+class Heading(Paragraph):
+    """A heading that never ends a page. keepWithNext binds a heading to a paragraph, but
+    ReportLab will not bind it to a list or a box, so the heading itself asks for room for
+    a line of text below it, and moves to the next page when there is none."""
+
+    def __init__(self, markup: str, style: ParagraphStyle, room_below: float):
+        super().__init__(markup, style)
+        self.room_below = room_below
+
+    def wrap(self, avail_width, avail_height):
+        width, height = super().wrap(avail_width, avail_height)
+        if height + self.style.spaceAfter + self.room_below > avail_height:
+            return width, avail_height + 1  # "does not fit": the frame tries to split, and split says no
+        return width, height
+
+    def split(self, avail_width, avail_height):
+        return []
+
+
 def section_flowables(section: m.Section, styles: Styles, ctx: Context,
                       heading_style: str = "heading", figure=None) -> list[Flowable]:
-    out: list[Flowable] = [para(section.heading.markup, styles[heading_style])]
+    heading = Heading(section.heading.markup, styles[heading_style], styles["body"].leading)
+    if section.body and not isinstance(section.body[0], m.Paragraph):
+        heading.keepWithNext = 0  # ReportLab cannot keep it with a list or box: room_below does
+    out: list[Flowable] = [heading]
     for block in section.body:
         out.extend(block_flowables(block, styles, ctx, figure))
     return out
