@@ -47,7 +47,7 @@ class Result:
     built: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     readings: list = field(default_factory=list)
     reading_target: float = 8.0
     manifest: Path | None = None
@@ -56,14 +56,14 @@ class Result:
 @dataclass(frozen=True)
 class Plan:
     jobs: list[Job]
-    warnings: list[str]
+    warnings: list[Problem]
     catalogues: list[m.Catalogue]
 
 
 def plan(paths: Paths) -> Plan:
     """Load and validate all inputs; return the jobs, or raise ContentError with every problem."""
     problems = Problems()
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     specs = load_layouts(paths.layouts, paths.shown_layouts, problems)
     fontsets: dict[str, FontSet] = {}
     for spec in specs.values():
@@ -156,14 +156,6 @@ def _reading_target(catalogues: list[m.Catalogue]) -> float:
     return catalogues[0].clinic.reading_grade if catalogues else 8.0
 
 
-def _as_problem(warning: str) -> Problem:
-    """`path:line: text` back into a Problem, so --strict reports warnings as errors."""
-    path, line, text = (warning.split(":", 2) + ["", ""])[:3]
-    if line.strip().isdigit():
-        return Problem(path, int(line), text.strip())
-    return Problem(path, 0, warning[len(path) + 1:].strip())
-
-
 def _source_label(job: Job, paths: Paths) -> str:
     """The document's source file as `content/...`, the same from any working folder."""
     shown = job.source.path
@@ -199,7 +191,7 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         target = _reading_target(the_plan.catalogues)
         warnings.extend(over_target(readings, target))
         if strict and warnings:
-            raise ContentError([_as_problem(w) for w in warnings])
+            raise ContentError(warnings)
         by_source = {r.source: r.numbers() for r in readings}
         result = Result(warnings=warnings, readings=readings, reading_target=target)
         entries = []

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import model as m
-from .errors import Problems, did_you_mean
+from .errors import Problem, Problems, did_you_mean, warning
 from .sources import Map, Seq, load_yaml
 from .text import TextError, missing_glyphs, render_template, to_markup
 
@@ -517,15 +517,16 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def review_warnings(catalogues: list[m.Catalogue], on: dt.date) -> list[str]:
+def review_warnings(catalogues: list[m.Catalogue], on: dt.date) -> list[Problem]:
     out = []
     for cat in catalogues:
         docs = list(cat.procedures) + [d for d in (cat.guide, cat.brochure) if d is not None]
         for doc in docs:
             due = doc.review.next_review
             if due is not None and due < on:
-                out.append(f"{doc.review.origin}: warning: review.next_review {due.isoformat()} has "
-                           "passed; have a clinician review this text and update the review block")
+                out.append(warning(doc.review.origin.path, doc.review.origin.line,
+                                   f"review.next_review {due.isoformat()} has passed; have a clinician "
+                                   "review this text and update the review block"))
     return out
 
 
@@ -539,7 +540,7 @@ def _version(value: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", value))
 
 
-def translation_warnings(catalogues: list[m.Catalogue]) -> list[str]:
+def translation_warnings(catalogues: list[m.Catalogue]) -> list[Problem]:
     """A translation whose source has moved on (a newer review.version) is out of date."""
     if not catalogues:
         return []
@@ -555,7 +556,8 @@ def translation_warnings(catalogues: list[m.Catalogue]) -> list[str]:
             except TypeError:
                 older = doc.review.version != original.review.version
             if older:
-                out.append(f"{doc.origin.path}: warning: this translation (version {doc.review.version}) "
-                           f"is older than its source {original.origin.path} (version "
-                           f"{original.review.version}); update the translation and its review.version")
+                out.append(warning(doc.origin.path, 0,
+                                   f"this translation (version {doc.review.version}) is older than its "
+                                   f"source {original.origin.path} (version {original.review.version}); "
+                                   "update the translation and its review.version"))
     return out

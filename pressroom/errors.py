@@ -20,6 +20,11 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
+def warning(path: str, line: int, message: str) -> Problem:
+    """A problem that does not stop the build (unless --strict): printed `path:line: warning: …`."""
+    return Problem(str(path), line, f"warning: {message}")
+
+
 class PressroomError(Exception):
     """Base of every error the command line reports without a traceback."""
 

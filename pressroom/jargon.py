@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import model as m
+from .errors import Problem, warning
 
 DATA = Path(__file__).with_name("data")
 
@@ -109,7 +110,7 @@ def undefined_terms(doc, glossary: m.Glossary | None, extra: tuple[str, ...] = (
     return found
 
 
-def jargon_warnings(catalogues) -> list[str]:
+def jargon_warnings(catalogues) -> list[Problem]:
     """One line per undefined medical term, at the place it is first used in each document."""
     from .readability import documents
     out = []
@@ -117,6 +118,6 @@ def jargon_warnings(catalogues) -> list[str]:
         extra = cat.glossary.jargon if cat.glossary else ()
         for doc, _, _, _ in documents([cat]):
             for term, origin in undefined_terms(doc, cat.glossary, extra, cat.lang):
-                out.append(f"{origin}: warning: medical term {term!r} is not defined in glossary.yaml; "
-                           "add a plain-words definition there")
+                out.append(warning(origin.path, origin.line, f"medical term {term!r} is not defined in "
+                                   "glossary.yaml; add a plain-words definition there"))
     return out

@@ -14,7 +14,7 @@ from .model import Origin
 class Rendered:
     data: bytes
     pages: int
-    warnings: tuple[str, ...] = ()  # e.g. a logo below 300 dpi; printed by the build
+    warnings: tuple = ()  # Problems (errors.warning), e.g. a logo below 300 dpi; printed by the build
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from reportlab.lib.colors import CMYKColor, toColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from .errors import Problem, warning
+
 REGISTRATION = CMYKColor(1, 1, 1, 1)  # marks print on every plate
 
 
@@ -162,7 +164,7 @@ def place_image(path: str, press: bool, background: str) -> PlacedImage:
 
 
 def low_resolution(path: str | Path, width_pt: float, height_pt: float, min_dpi: int,
-                   shown: str, where: str) -> str | None:
+                   shown: str, where: str) -> Problem | None:
     """A warning naming the file when an image is below `min_dpi` at its placed size."""
     img = open_image(str(path))
     dpi = image_dpi(img, width_pt, height_pt)
@@ -170,6 +172,6 @@ def low_resolution(path: str | Path, width_pt: float, height_pt: float, min_dpi:
         return None
     need_w = round(width_pt / 72 * min_dpi)
     need_h = round(height_pt / 72 * min_dpi)
-    return (f"{shown}: warning: {img.width} × {img.height} px is only {dpi:.0f} dpi at its printed size "
-            f"({width_pt / 72:.2f} × {height_pt / 72:.2f} in) in {where}; print shops need "
-            f"{min_dpi} dpi: supply at least {need_w} × {need_h} px")
+    return warning(shown, 0, f"{img.width} × {img.height} px is only {dpi:.0f} dpi at its printed size "
+                   f"({width_pt / 72:.2f} × {height_pt / 72:.2f} in) in {where}; print shops need "
+                   f"{min_dpi} dpi: supply at least {need_w} × {need_h} px")

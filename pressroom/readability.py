@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from . import model as m
+from .errors import Problem, warning
 from .jargon import texts
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])")
@@ -125,14 +126,14 @@ def assess_all(catalogues) -> list[Reading]:
     return [assess(doc, source, lang, title) for doc, source, lang, title in docs]
 
 
-def over_target(readings: list[Reading], target: float) -> list[str]:
-    """Warning lines: the document, then each of its hardest sentences at its line."""
-    lines = []
+def over_target(readings: list[Reading], target: float) -> list[Problem]:
+    """Warnings: the document, then each of its hardest sentences at its line."""
+    out = []
     for r in readings:
         if r.grade > target:
-            lines.append(f"{r.source}: reading level: grade {r.grade:.1f} ({r.formula}) is above "
-                         f"the target {target:g}; shorten the sentences below and prefer everyday words")
+            out.append(warning(r.source, 0, f"reading level: grade {r.grade:.1f} ({r.formula}) is above "
+                               f"the target {target:g}; shorten the sentences below and prefer everyday words"))
             for s in r.hardest:
-                lines.append(f"{s.origin}: reading level: hard sentence (grade {s.grade:.0f}): "
-                             f"\"{s.text[:90]}{'…' if len(s.text) > 90 else ''}\"")
-    return lines
+                out.append(warning(s.origin.path, s.origin.line, f"reading level: hard sentence (grade "
+                                   f"{s.grade:.0f}): \"{s.text[:90]}{'…' if len(s.text) > 90 else ''}\""))
+    return out

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problems
+from .errors import Problems, warning
 from .sources import Map, load_yaml
 
 FALLBACK = "en"
@@ -29,7 +29,7 @@ class Strings:
 
 
 def load_strings(folder: Path, shown_root: str, langs: list[str],
-                 problems: Problems, warnings: list[str]) -> dict[str, Strings]:
+                 problems: Problems, warnings: list) -> dict[str, Strings]:
     """Strings for each language; a missing word falls back to English with a warning."""
     def read(lang: str) -> dict | None:
         path = folder / f"{lang}.yaml"
@@ -52,7 +52,7 @@ def load_strings(folder: Path, shown_root: str, langs: list[str],
         if missing:
             where = f"{shown_root}/{lang}.yaml"
             what = "has no strings file" if words is None else "lacks"
-            warnings.append(f"{where}: warning: language {lang!r} {what} "
-                            f"{', '.join(missing)}; these print in English")
+            warnings.append(warning(where, 0, f"language {lang!r} {what} {', '.join(missing)}; "
+                                    "these print in English"))
         out[lang] = Strings(lang, {**base, **(words or {})})
     return out

@@ -459,7 +459,8 @@ def test_low_resolution_logo_is_a_warning_naming_the_file(layouts, tmp_path):
     by_path = {job.path: job for job in jobs}
     press = by_path["en/letter/brochure-press.pdf"].render()
     assert len(press.warnings) == 1
-    assert "logo.png" in press.warnings[0] and "dpi" in press.warnings[0] and "300" in press.warnings[0]
+    shown = str(press.warnings[0])
+    assert "logo.png" in shown and ": warning: " in shown and "dpi" in shown and "300" in shown
     assert by_path["en/letter/brochure-office.pdf"].render().warnings == ()
 
 

@@ -16,7 +16,7 @@ from reportlab.platypus import Spacer
 
 from .. import model as m
 from .. import prepress
-from ..errors import ContentError, Problem
+from ..errors import ContentError, Problem, warning
 from ..jobs import Job, Rendered, output_name
 from .art import SpineArt
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
@@ -268,8 +268,8 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
     fitted = compose(brochure, geo, ctx, logo)
     if len(brochure.panels) < len(geo.text_panels()):
         empty = ", ".join(_describe(p) for p in geo.text_panels()[len(brochure.panels):])
-        warnings.append(f"{brochure.origin.path}: warning: {len(brochure.panels)} panels for "
-                        f"{len(geo.text_panels())} places in the brochure; left blank: {empty}")
+        warnings.append(warning(brochure.origin.path, 0, f"{len(brochure.panels)} panels for "
+                                f"{len(geo.text_panels())} places in the brochure; left blank: {empty}"))
 
     buffer = io.BytesIO()
     sheet = prepress.Sheet(lay.width, lay.height, geo.bleed, geo.sizes["slug"])
