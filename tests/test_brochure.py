@@ -471,3 +471,16 @@ def test_svg_logo_is_a_clear_error_at_load(layouts, tmp_path, capsys):
     code, err = build(content, tmp_path / "out", layouts, capsys)
     assert code == 1
     assert "clinic.yaml:8: logo: the brochure cannot print an SVG logo" in err and "PNG or JPEG" in err
+
+
+def test_fewer_panels_than_places_is_a_warning(tmp_path, run):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("es"))
+    brochure = content / "brochure.yaml"
+    text = brochure.read_text()
+    start = text.index("  - heading:", text.index("  - heading:") + 1)  # keep only the first panel
+    end = text.index("call_to_action:")
+    brochure.write_text(text[:start] + text[end:])
+    result = run("--content", content, "--out", tmp_path / "out", "--quiet")
+    assert result.code == 0, result.err
+    assert "brochure.yaml: warning: 1 panels for 4 places in the brochure; left blank:" in result.err

@@ -261,10 +261,10 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
         logo = prepress.place_image(ctx.clinic.logo, press, lay.colors["paper"])
         placed = Picture(logo, *logo_box(geo.sizes))
         if geo.min_dpi:
-            warning = prepress.low_resolution(ctx.clinic.logo, placed.width, placed.height, geo.min_dpi,
+            low = prepress.low_resolution(ctx.clinic.logo, placed.width, placed.height, geo.min_dpi,
                                               shown(Path(ctx.clinic.logo)), f"layout {lay.name}")
-            if warning:
-                warnings.append(warning)
+            if low:
+                warnings.append(low)
     fitted = compose(brochure, geo, ctx, logo)
     if len(brochure.panels) < len(geo.text_panels()):
         empty = ", ".join(_describe(p) for p in geo.text_panels()[len(brochure.panels):])
