@@ -315,14 +315,15 @@ def test_panel_that_does_not_fit_is_an_error_naming_it(content, layouts, tmp_pat
 
 def test_text_that_nearly_fits_is_shrunk_not_clipped(content, layouts, tmp_path):
     path = content / "brochure.yaml"
-    extra = " ".join(["Ask us about your options."] * 24)
+    extra = " ".join(["Ask us about your options."] * 16)
     path.write_text(path.read_text().replace("Many patients get back to daily life sooner.",
                                              "Many patients get back to daily life sooner. " + extra))
     assert build(content, tmp_path / "out", layouts)[0] == 0
     out = pdf(tmp_path / "out", "letter", "office")
     text = pdfium.PdfDocument(out)[1].get_textpage()
-    sizes = {round(pdfium_c.FPDFText_GetFontSize(text.raw, i), 1) for i in range(text.count_chars())
-             if text.get_text_range(i, 1).strip()}
+    visible = [i for i in range(text.count_chars()) if text.get_text_range(i, 1).strip() and
+               pdfium_c.FPDFTextObj_GetTextRenderMode(pdfium_c.FPDFText_GetTextObject(text.raw, i)) != 3]
+    sizes = {round(pdfium_c.FPDFText_GetFontSize(text.raw, i), 1) for i in visible}  # not alt text
     assert min(sizes) >= 10 and min(sizes) < 13  # shrunk, but not below the body's min_size
     assert "Ask us about your options." in panel_text(out, 1, 3.6875 * IN, 7.375 * IN)
 
