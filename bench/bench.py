@@ -54,7 +54,8 @@ def main() -> None:
                 job.render()
                 times.append(time.perf_counter() - start)
             best = min(times)
-            by_kind.setdefault(job.kind, []).append(best)
+            label = job.kind if job.layout.edition in ("standard", "booklet") else f"{job.kind} ({job.layout.edition})"
+            by_kind.setdefault(label, []).append(best)
             print(f"  {job.path:48s} {best * 1000:7.1f} ms")
         total = sum(sum(v) for v in by_kind.values())
         for kind, times in sorted(by_kind.items()):

@@ -28,6 +28,17 @@ class Strings:
         return self.words["date_format"].format(day=day.day, month_name=month, year=day.year)
 
 
+def check_glyphs(strings: dict[str, Strings], shown_root: str, charset: frozenset[int],
+                 problems: Problems) -> None:
+    """Fixed words go through the same font check as content: no blank boxes in print."""
+    for lang, table in strings.items():
+        for key, value in table.words.items():
+            for text in value if isinstance(value, list) else [value]:
+                for ch in sorted({c for c in str(text) if ord(c) not in charset and not c.isspace()}):
+                    problems.add(f"{shown_root}/{lang}.yaml", 0, f"character {ch!r} (U+{ord(ch):04X}) "
+                                 "is not in the bundled fonts", key)
+
+
 def load_strings(folder: Path, shown_root: str, langs: list[str],
                  problems: Problems, warnings: list) -> dict[str, Strings]:
     """Strings for each language; a missing word falls back to English with a warning."""

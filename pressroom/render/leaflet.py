@@ -79,17 +79,14 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
         canv.setStrokeColor(color(lay.colors["rule"]))
         canv.setLineWidth(0.75)
         canv.line(mg.left, footer_top, lay.width - mg.right, footer_top)
-        fs = styles["footer"]
+        fs, right = styles["footer"], lay.width - mg.right
+        first, second = footer_top - fs.leading - 2, footer_top - 2 * fs.leading - 2
         contact = " · ".join(x for x in (clinic.name, clinic.phone, clinic.website) if x)
-        _line(canv, escape(contact), fs, mg.left, footer_top - fs.leading - 2, lay.width - mg.left - mg.right)
-        _line(canv, escape(s.format("page_of", page=page, pages=pages)),
-              styles.derive("footer-right", "footer", alignment=2), mg.left,
-              footer_top - fs.leading - 2, lay.width - mg.left - mg.right)
-        _line(canv, escape(review_line(review, s)), fs, mg.left, footer_top - 2 * fs.leading - 2,
-              lay.width - mg.left - mg.right)
+        _text(canv, contact, fs, mg.left, first)
+        _text(canv, s.format("page_of", page=page, pages=pages), fs, right, first, align_right=True)
+        _text(canv, review_line(review, s), fs, mg.left, second)
         if review.is_draft:
-            _line(canv, escape(s["draft"]), styles.derive("draft-right", "draft", alignment=2), mg.left,
-                  footer_top - 2 * fs.leading - 2, lay.width - mg.left - mg.right)
+            _text(canv, s["draft"], styles["draft"], right, second, align_right=True)
         canv.restoreState()
 
     return draw
@@ -100,10 +97,12 @@ def _place(canv, paragraph: Paragraph, x: float, middle_y: float, width: float) 
     paragraph.drawOn(canv, x, middle_y - h / 2)
 
 
-def _line(canv, markup: str, style, x: float, y: float, width: float) -> None:
-    p = Paragraph(markup, style)
-    p.wrap(width, 100)
-    p.drawOn(canv, x, y)
+def _text(canv, text: str, style, x: float, y: float, align_right: bool = False) -> None:
+    """One plain line of page furniture, placed where a one-line Paragraph at y would be."""
+    canv.setFont(style.fontName, style.fontSize)
+    canv.setFillColor(style.textColor)
+    baseline = y + style.leading - style.fontSize
+    (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
 
 
 def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = ()) -> Rendered:
