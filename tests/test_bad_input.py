@@ -125,3 +125,16 @@ def test_missing_content_folder(run, tmp_path):
     result = run("--content", tmp_path / "nowhere", "--out", tmp_path / "out")
     assert result.code == 1 and "content folder not found" in result.err
     assert not list((tmp_path / "out").rglob("*.pdf")) and not (tmp_path / "out/manifest.json").exists()
+
+
+def test_fixed_word_the_fonts_lack_is_an_error(tmp_path, previous, run):
+    import shutil
+    from conftest import REPO
+    layouts = tmp_path / "layouts"
+    shutil.copytree(REPO / "layouts", layouts)
+    strings = layouts / "strings/en.yaml"
+    strings.write_text(strings.read_text().replace("when_to_call: When to call us", "when_to_call: Call us \u260e"))
+    before = snapshot(previous)
+    result = run("--layouts", layouts, "--out", previous)
+    assert result.code == 1 and "strings/en.yaml" in result.err and "U+260E" in result.err
+    assert snapshot(previous) == before
