@@ -172,8 +172,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
           on_event: Callable[[str, dict], None] | None = None) -> Result:
     """Rebuild what changed (everything with force), remove what is gone, write the manifest.
 
-    Events: ("rendered", {"path"}) as each render finishes, then ("built" | "skipped" |
-    "removed", entry) per PDF.
+    Events: ("planned", {"count"}) once, ("rendered", {"path"}) as each render finishes,
+    then ("built" | "skipped" | "removed", entry) per PDF.
     """
     emit = on_event or (lambda kind, entry: None)
     with OutputLock(paths.out):
@@ -185,6 +185,7 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         records = {job.path: inputs_of(job.inputs, trees, hasher) for job in jobs}
         todo = [job for job in jobs
                 if force or not _current(old.get(job.path), records[job.path], paths.out, hasher)]
+        emit("planned", {"count": len(todo)})
         rendered, readings = render_jobs(todo, workers, lambda job: emit("rendered", {"path": job.path}),
                                          side=lambda: assess_all(the_plan.catalogues))
         for path in sorted(rendered):

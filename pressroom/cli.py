@@ -62,6 +62,9 @@ class Reporter:
     def __call__(self, kind: str, entry: dict) -> None:
         if self.quiet:
             return
+        if kind == "planned":
+            self.total = entry["count"]
+            return
         if kind == "rendered":
             self.rendered += 1
             if self.tty:

@@ -193,3 +193,24 @@ def test_quiet_prints_nothing_and_ci_prints_a_line_per_pdf(run, tmp_path):
     loud = run("--out", tmp_path / "l")
     count = len(json.loads((tmp_path / "l/manifest.json").read_text())["documents"])
     assert len(built_paths(loud.out)) == count
+
+
+def test_terminal_gets_a_progress_bar():
+    import io
+    from pathlib import Path
+
+    from pressroom.cli import Reporter
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    reporter = Reporter(quiet=False, out=Path("out"), stream=screen)
+    reporter("planned", {"count": 2})
+    reporter("rendered", {"path": "en/letter/leaflet-a.pdf"})
+    reporter("rendered", {"path": "en/letter/leaflet-b.pdf"})
+    reporter("built", {"path": "en/letter/leaflet-a.pdf", "pages": 2})
+    shown = screen.getvalue()
+    assert "\r[" in shown and "] 1/2" in shown and "] 2/2" in shown
+    assert shown.rstrip().endswith("built out/en/letter/leaflet-a.pdf (2 pages)")
