@@ -491,8 +491,16 @@ def load_content(root: Path, shown_root: str, charset: frozenset[int],
         problems.raise_if_any()
     catalogues = [loader.catalogue(root, clinic.language, clinic)]
     catalogues[0].files["clinic"] = [clinic_path]
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and _LANG.match(p.name)):
-        if folder.name == "procedures" or not any(folder.rglob("*.yaml")):
+    ignored: list[Problem] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.name == "procedures":
+            continue
+        if not _LANG.match(folder.name):
+            if any(folder.rglob("*.yaml")):
+                ignored.append(warning(loader.shown(folder), 0, "this folder is not a language code "
+                                       "(lower case, like es or pt-br), so nothing in it is built"))
+            continue
+        if not any(folder.rglob("*.yaml")):
             continue
         lang_clinic_path = folder / "clinic.yaml"
         lang_clinic = clinic
@@ -505,7 +513,7 @@ def load_content(root: Path, shown_root: str, charset: frozenset[int],
         cat.files["clinic"] = [clinic_path] + ([lang_clinic_path] if lang_clinic_path.is_file() else [])
         catalogues.append(cat)
     problems.raise_if_any()
-    return catalogues, review_warnings(catalogues, today()) + translation_warnings(catalogues)
+    return catalogues, ignored + review_warnings(catalogues, today()) + translation_warnings(catalogues)
 
 
 def today() -> dt.date:

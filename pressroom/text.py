@@ -13,8 +13,56 @@ from xml.sax.saxutils import escape
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                            keep_trailing_newline=False)
+MAX_LENGTH = 20_000  # characters a rendered content string may have
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also refusing arithmetic that would build huge values
+    (`'x' * 10**9` would otherwise stall the build)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            sizes = [len(v) for v in (left, right) if isinstance(v, (str, list, tuple))]
+            counts = [v for v in (left, right) if isinstance(v, int)]
+            if sizes and counts and sizes[0] * max(counts[0], 0) > MAX_LENGTH:
+                raise SecurityError(f"result longer than {MAX_LENGTH} characters")
+        return super().call_binop(context, operator, left, right)
+
+
+_ENV = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV.globals["range"] = lambda *args: range(*args) if len(range(*args)) <= 1000 else _too_long()
+TIME_LIMIT = 2.0  # seconds one content string's template may run
+
+
+def _too_long():
+    raise SecurityError("range longer than 1000")
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _run_limited(template, variables: dict) -> str:
+    """Render, giving up after TIME_LIMIT (nested loops can spin without printing anything).
+    The alarm works only in the main thread; elsewhere the other limits still hold."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        return template.render(variables)
+
+    def expire(signum, frame):
+        raise _Timeout()
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT)
+    try:
+        return template.render(variables)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 _INLINE = re.compile(
     r"\*\*(?P<bold>\S(?:.*?\S)?)\*\*"
     r"|(?<![\w*])\*(?P<italic>[^\s*](?:[^*]*?[^\s*])?)\*(?![\w*])"
@@ -31,17 +79,22 @@ def render_template(raw: str, variables: dict) -> str:
     if "{" not in raw:
         return raw
     try:
-        return _ENV.from_string(raw).render(variables)
+        rendered = _run_limited(_ENV.from_string(raw), variables)
     except jinja2.UndefinedError as exc:
         name = re.search(r"attribute '([^']+)'|'([^']+)' is undefined", exc.message or "")
         what = next(g for g in name.groups() if g) if name else exc.message
         raise TextError(f"unknown variable {what!r}; known: {', '.join(_known(variables))}") from None
     except SecurityError as exc:
         raise TextError(f"template not allowed: {exc}") from None
+    except _Timeout:
+        raise TextError(f"the template ran for more than {TIME_LIMIT:g} s; simplify it") from None
     except jinja2.TemplateSyntaxError as exc:
         raise TextError(f"template syntax: {exc.message}") from None
     except Exception as exc:  # a template is content: any failure is the author's to fix
         raise TextError(f"template failed: {exc}") from None
+    if len(rendered) > MAX_LENGTH:
+        raise TextError(f"the template makes {len(rendered)} characters; at most {MAX_LENGTH} are allowed")
+    return rendered
 
 
 def _known(variables: dict) -> list[str]:

@@ -35,6 +35,10 @@ CASES = [
      "title: \"{{ clinic.__class__.__mro__[1].__subclasses__() }}\""), "template not allowed", 1),
     ("template-globals", DISC, lambda p: replace(p, "title: Discectomy",
      "title: \"{{ cycler.__init__.__globals__.os.popen('id').read() }}\""), "title:", 1),
+    ("template-bomb", DISC, lambda p: replace(p, "title: Discectomy", "title: \"{{ 'x' * 100000000 }}\""),
+     "longer than 20000 characters", 1),
+    ("template-loop", DISC, lambda p: replace(p, "title: Discectomy",
+     "title: \"{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}\""), "title:", 1),
     ("logo-outside", "clinic.yaml", lambda p: append(p, "logo: ../../../etc/passwd.png\n"),
      "lies outside the content folder", None),
     ("missing-glyph", DISC, lambda p: replace(p, "title: Discectomy", "title: Discectomy \u2192 \U0001F600"),
@@ -138,3 +142,11 @@ def test_fixed_word_the_fonts_lack_is_an_error(tmp_path, previous, run):
     result = run("--layouts", layouts, "--out", previous)
     assert result.code == 1 and "strings/en.yaml" in result.err and "U+260E" in result.err
     assert snapshot(previous) == before
+
+
+def test_a_folder_that_is_not_a_language_is_named(content, run, tmp_path):
+    (content / "French/procedures").mkdir(parents=True)
+    (content / "French/procedures/x.yaml").write_text(MINIMAL.format(title="X", summary="S."))
+    result = run("--content", content, "--out", tmp_path / "out", "--quiet")
+    assert result.code == 0
+    assert "French: warning: this folder is not a language code" in result.err
