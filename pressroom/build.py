@@ -26,7 +26,7 @@ from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output
 from .jobs import Job
 from .render import brochure, guide, leaflet
 from .render.common import Context
-from .strings import check_glyphs, load_strings
+from .strings import check_glyphs, check_placeholders, load_strings
 
 FIGURES = frozenset({"incision", "spine", "advantages"})
 JOB_MAKERS = {"leaflet": leaflet.jobs, "brochure": brochure.jobs, "guide": guide.jobs}
@@ -81,6 +81,7 @@ def plan(paths: Paths) -> Plan:
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
                            [c.lang for c in catalogues], problems, warnings)
     check_glyphs(strings, f"{paths.shown_layouts}/strings", charset, problems)
+    check_placeholders(strings, f"{paths.shown_layouts}/strings", problems)
     problems.raise_if_any()
     jobs: list[Job] = []
     for cat in catalogues:

@@ -83,6 +83,7 @@ class Layout:
     panels: tuple     # brochure only: raw panel specs, read by its renderer
     sources: tuple[Path, ...]
     impose_on: str | None = None   # booklet editions: the sheet paper of the imposed file
+    shown: str = ""                # the layout file as shown in messages
     color_mode: str = "rgb"        # "cmyk" for press output
     options: dict = field(default_factory=dict)  # kind-specific settings, checked by the renderer
 
@@ -179,11 +180,18 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
     else:
         err("paper", f"unknown paper {paper!r}; use one of {', '.join(PAPERS)}")
         width, height = PAPERS["letter"]
-    if d.get("orientation", "portrait") == "landscape":
+    orientation = d.get("orientation", "portrait")
+    if orientation not in ("portrait", "landscape"):
+        err("orientation", f"expected portrait or landscape, found {orientation!r}")
+    if orientation == "landscape":
         width, height = height, width
     margins_raw = d.get("margins") or {}
     margins = Margins(*(get_length(f"margins.{side}", margins_raw.get(side, "0.75in"))
                         for side in ("top", "right", "bottom", "left")))
+    if min(margins.top, margins.right, margins.bottom, margins.left) < 0:
+        err("margins", "margins cannot be negative")
+    if width - margins.left - margins.right < 144 or height - margins.top - margins.bottom < 144:
+        err("margins", f"the margins leave less than 2 in of the {paper} page for text")
     sizes = {k: get_length(f"sizes.{k}", v) for k, v in (d.get("sizes") or {}).items()}
 
     colors = {}
@@ -229,6 +237,8 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         if color not in colors:
             err(f"styles.{name}.color", f"no colour {color!r} in colors")
         size = get_length(f"styles.{name}.size", s.get("size", "11pt"))
+        if size < 4:
+            err(f"styles.{name}.size", f"{size:g} pt is too small to print; use 4pt or more")
         styles[name] = Style(
             name=name, font=face, size=size,
             leading=get_length(f"styles.{name}.leading", s["leading"]) if "leading" in s else size * 1.3,
@@ -257,7 +267,7 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         colors=colors, styles=styles, fonts={f: fonts[f] for f in _FONT_FACES},
         panels=tuple(d.get("panels") or ()), sources=spec.sources,
         impose_on=d.get("impose_on"), color_mode=str(d.get("color_mode", "rgb")),
-        options=dict(d.get("options") or {}),
+        options=dict(d.get("options") or {}), shown=spec.shown,
     )
 
 
@@ -291,3 +301,21 @@ def _check_contrast(pairs, colors: dict, raw_colors: dict, brand: Brand, err, pr
         else:
             fix = nearest_passing(fg, bg, minimum)
             err("contrast", what + (f"; nearest passing shade of {pair['text']}: {fix}" if fix else ""))
+
+
+def require(layout: Layout, sizes: tuple[str, ...] = (), styles: tuple[str, ...] = (),
+            counts: dict[str, int] | None = None) -> None:
+    """What a renderer needs from its layout; missing or wrong entries are content errors
+    naming the layout file, raised before anything is rendered."""
+    from .errors import ContentError, Problem
+    problems = [Problem(layout.shown, 0, "missing: give it a length like \"0.5in\"", f"sizes.{name}")
+                for name in sizes if name not in layout.sizes]
+    problems += [Problem(layout.shown, 0, "missing: this style is needed", f"styles.{name}")
+                 for name in styles if name not in layout.styles]
+    for name, default in (counts or {}).items():
+        value = layout.options.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(Problem(layout.shown, 0, f"expected a whole number, found {value!r}",
+                                    f"options.{name}"))
+    if problems:
+        raise ContentError(problems)

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from . import __version__
 
-GENERATOR = f"pressroom {__version__}"
+def _code_digest() -> str:
+    """The generator's own code and data, so a changed renderer rebuilds what it made."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".txt") and p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+GENERATOR = f"pressroom {__version__}+{_code_digest()}"
 MANIFEST = "manifest.json"
 REPORT = "report.html"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from string import Formatter
 from pathlib import Path
 
 from .errors import Problems, warning
@@ -21,11 +22,49 @@ class Strings:
         return self.words[key]
 
     def format(self, key: str, **values) -> str:
-        return self.words[key].format(**values)
+        try:
+            return self.words[key].format(**values)
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
+            from .render.common import RenderError  # a layout-data error, reported like one
+            raise RenderError(f"strings file {self.lang}.yaml: {key}: {self.words[key]!r} cannot be "
+                              f"filled in ({type(exc).__name__}: {exc}); it may use "
+                              f"{', '.join('{' + v + '}' for v in values) or 'no placeholders'}") from None
+
+    def markup(self, key: str, **markup_values) -> str:
+        """The fixed word escaped for ReportLab markup, then filled with markup values."""
+        from xml.sax.saxutils import escape
+        return Strings(self.lang, {key: escape(self.words[key])}).format(key, **markup_values)
 
     def date(self, day: dt.date) -> str:
         month = self.words["months"][day.month - 1]
-        return self.words["date_format"].format(day=day.day, month_name=month, year=day.year)
+        return self.format("date_format", day=day.day, month_name=month, year=day.year)
+
+
+def placeholders(text) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(str(text)) if name} if isinstance(text, str) else set()
+
+
+# The values each formatted fixed word is given by the renderers.
+FIELDS = {
+    "call_us": {"phone"}, "after_hours": {"phone"}, "phone_line": {"phone"}, "emergency": {"emergency"},
+    "page_of": {"page", "pages"}, "version": {"version"}, "reviewed": {"date"},
+    "next_review": {"date"}, "reviewed_by": {"name"}, "alt_qr": {"website"},
+    "date_format": {"day", "month_name", "year"},
+}
+
+
+def check_placeholders(strings: dict[str, Strings], shown_root: str, problems: Problems) -> None:
+    """A fixed word may use only the placeholders the renderers fill in."""
+    for lang, table in strings.items():
+        for key, allowed in FIELDS.items():
+            try:
+                extra = placeholders(table.words.get(key, "")) - allowed
+            except ValueError as exc:
+                problems.add(f"{shown_root}/{lang}.yaml", 0, f"bad placeholder: {exc}", key)
+                continue
+            if extra:
+                problems.add(f"{shown_root}/{lang}.yaml", 0, f"uses {{{', '.join(sorted(extra))}}}, which "
+                             f"is never filled in; it may use {{{'}, {'.join(sorted(allowed))}}}", key)
 
 
 def check_glyphs(strings: dict[str, Strings], shown_root: str, charset: frozenset[int],

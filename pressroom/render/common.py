@@ -166,9 +166,9 @@ def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles):
     inner = [para(esc(s["when_to_call"]), styles["box_heading"])]
     if items:
         inner.append(list_flowable(items, styles["box_body"], False, ctx))
-    contact = [s.format("call_us", phone=f"<b>{esc(clinic.phone)}</b>")]
+    contact = [s.markup("call_us", phone=f"<b>{esc(clinic.phone)}</b>")]
     if clinic.after_hours:
-        contact.append(s.format("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
+        contact.append(s.markup("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
     inner.append(para(" · ".join(contact), styles["box_body"]))
     inner.append(para(f"<b>{esc(s.format('emergency', emergency=clinic.emergency))}</b>",
                       styles["box_body"]))

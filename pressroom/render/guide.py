@@ -266,9 +266,9 @@ class GuideBook:
     def contact_lines(self) -> list[str]:
         s, clinic = self.s, self.ctx.clinic
         lines = [f"<b>{esc(clinic.name)}</b>"] + [esc(a) for a in clinic.address if a]
-        phones = [s.format("phone_line", phone=f"<b>{esc(clinic.phone)}</b>")]
+        phones = [s.markup("phone_line", phone=f"<b>{esc(clinic.phone)}</b>")]
         if clinic.after_hours:
-            phones.append(s.format("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
+            phones.append(s.markup("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
         lines.append(" · ".join(phones))
         web = [esc(x) for x in (clinic.website, clinic.email) if x]
         if web:

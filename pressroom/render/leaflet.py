@@ -6,10 +6,12 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus.doctemplate import LayoutError
 
 from .. import model as m
 from ..jargon import glossary_terms_used
 from ..jobs import Job, output_name
+from ..layout import require
 from .common import (Context, Rendered, RenderError, Styles, box, build_pdf, color, doc_settings,
                      furniture_canvas, para, procedure_flowables, review_line,
                      when_to_call_box)  # noqa: F401  (when_to_call_box: kept importable here)
@@ -136,7 +138,11 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
         doc.canvasmaker = furniture_canvas(counting_draw)
         return doc
 
-    data, doc = build_pdf(factory, story(proc, ctx, styles, list(words)))
+    try:
+        data, doc = build_pdf(factory, story(proc, ctx, styles, list(words)))
+    except LayoutError as exc:  # e.g. a word wider than the column
+        raise RenderError(f"leaflet {proc.title.plain!r} cannot be set in the {lay.name} layout: "
+                          f"{str(exc).splitlines()[0][:160]}") from None
     total = pages[0] if pages else 0
     if lay.max_pages and total > lay.max_pages:
         later = frame(lay.size("band_later"), "x")
@@ -153,6 +159,10 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
 
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """A leaflet per procedure in this language and layout."""
+    require(layout, sizes=("band", "band_later", "band_gap", "footer"),
+            styles=("body", "title", "summary", "treats", "heading", "list", "note", "box_heading",
+                    "box_body", "words_heading", "disclaimer", "masthead", "masthead_small", "footer",
+                    "draft"), counts={"words_to_know": 4})
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
     return [Job(path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
