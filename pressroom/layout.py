@@ -34,6 +34,23 @@ class LayoutError(ValueError):
     pass
 
 
+class MissingLayoutValue(LayoutError):
+    """A renderer asked the layout for a size, colour or style it does not define."""
+
+
+class _Named(dict):
+    """A layout table (sizes, colors, styles) whose missing entries are a clear error
+    naming the layout file, not a KeyError from deep inside a renderer."""
+
+    def __init__(self, values: dict, where: str, section: str):
+        super().__init__(values)
+        self.where, self.section = where, section
+
+    def __missing__(self, key):
+        raise MissingLayoutValue(f"layout {self.where}: {self.section}.{key} is missing; "
+                                 f"add it (or extend a layout that has it)")
+
+
 def length(value) -> float:
     """'12mm' -> points. Bare numbers are refused: a unit is part of the value."""
     if isinstance(value, (int, float)) and value == 0:
@@ -88,7 +105,7 @@ class Layout:
     options: dict = field(default_factory=dict)  # kind-specific settings, checked by the renderer
 
     def size(self, name: str) -> float:
-        return self.sizes[name]
+        return self.sizes[name]  # a missing one raises MissingLayoutValue (see _Named)
 
 
 @dataclass(frozen=True)
@@ -263,8 +280,9 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         return None
     return Layout(
         name=spec.name, kind=str(d.get("kind", "")), paper=str(paper), edition=str(d.get("edition", "standard")),
-        width=width, height=height, margins=margins, max_pages=max_pages, sizes=sizes,
-        colors=colors, styles=styles, fonts={f: fonts[f] for f in _FONT_FACES},
+        width=width, height=height, margins=margins, max_pages=max_pages,
+        sizes=_Named(sizes, spec.shown, "sizes"), colors=_Named(colors, spec.shown, "colors"),
+        styles=_Named(styles, spec.shown, "styles"), fonts={f: fonts[f] for f in _FONT_FACES},
         panels=tuple(d.get("panels") or ()), sources=spec.sources,
         impose_on=d.get("impose_on"), color_mode=str(d.get("color_mode", "rgb")),
         options=dict(d.get("options") or {}), shown=spec.shown,
@@ -303,16 +321,11 @@ def _check_contrast(pairs, colors: dict, raw_colors: dict, brand: Brand, err, pr
             err("contrast", what + (f"; nearest passing shade of {pair['text']}: {fix}" if fix else ""))
 
 
-def require(layout: Layout, sizes: tuple[str, ...] = (), styles: tuple[str, ...] = (),
-            counts: dict[str, int] | None = None) -> None:
-    """What a renderer needs from its layout; missing or wrong entries are content errors
-    naming the layout file, raised before anything is rendered."""
+def require_counts(layout: Layout, counts: dict[str, int]) -> None:
+    """Whole-number options a renderer reads, checked before anything is rendered."""
     from .errors import ContentError, Problem
-    problems = [Problem(layout.shown, 0, "missing: give it a length like \"0.5in\"", f"sizes.{name}")
-                for name in sizes if name not in layout.sizes]
-    problems += [Problem(layout.shown, 0, "missing: this style is needed", f"styles.{name}")
-                 for name in styles if name not in layout.styles]
-    for name, default in (counts or {}).items():
+    problems = []
+    for name, default in counts.items():
         value = layout.options.get(name, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             problems.append(Problem(layout.shown, 0, f"expected a whole number, found {value!r}",

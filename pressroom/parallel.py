@@ -9,6 +9,7 @@ from typing import Callable
 
 from .errors import ContentError, Problem
 from .jobs import Job, Rendered
+from .layout import MissingLayoutValue
 from .render.common import RenderError
 
 # Inherited by forked workers: jobs hold closures that cannot be pickled.
@@ -22,6 +23,9 @@ def _render(index: int) -> tuple[int, Rendered | None, str | None]:
         return index, job.render(), None
     except RenderError as exc:
         return index, None, str(exc)
+    except MissingLayoutValue as exc:  # ReportLab may prefix where it was: keep our sentence
+        text = str(exc.args[0] if exc.args else exc)
+        return index, None, text[text.find("layout "):].strip()
 
 
 def _render_group(indices: tuple[int, ...]) -> list[tuple[int, Rendered | None, str | None]]:

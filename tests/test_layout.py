@@ -20,7 +20,7 @@ def test_lengths_carry_their_unit():
 
 A4 = "extends: leaflet-letter\npaper: a4\n"
 CASES = [
-    ("missing-size", "leaflet-x.yaml", "extends: base\nkind: leaflet\npaper: a4\nedition: x\n", "sizes.band: missing"),
+    ("missing-size", "leaflet-x.yaml", "extends: base\nkind: leaflet\npaper: a4\nedition: x\n", "is missing; add it"),
     ("negative-margin", "leaflet-a4.yaml", A4 + "margins: {top: -5in}\n", "margins cannot be negative"),
     ("no-room", "leaflet-a4.yaml", A4 + "margins: {left: 5in, right: 5in}\n", "leave less than 2 in"),
     ("bad-unit", "leaflet-a4.yaml", A4 + "margins: {top: 12px}\n", "expected a length with a unit"),
@@ -54,3 +54,13 @@ def test_broken_layout_is_one_clear_error(case, tmp_path, previous, run):
     assert fragment in result.err, result.err
     assert rel.split("/")[-1] in result.err.splitlines()[0]
     assert snapshot(previous) == before
+
+
+def test_a_size_a_renderer_needs_but_the_layout_lacks(tmp_path, run):
+    layouts = tmp_path / "layouts"
+    shutil.copytree(REPO / "layouts", layouts)
+    guide = layouts / "guide-letter.yaml"
+    guide.write_text("\n".join(ln for ln in guide.read_text().splitlines() if not ln.startswith("  cover_band:")))
+    result = run("--layouts", layouts, "--out", tmp_path / "out", "--jobs", "1")
+    assert result.code == 1 and "internal error" not in result.err
+    assert "sizes.cover_band is missing" in result.err

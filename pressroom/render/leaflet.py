@@ -11,7 +11,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from .. import model as m
 from ..jargon import glossary_terms_used
 from ..jobs import Job, output_name
-from ..layout import require
+from ..layout import require_counts
 from .common import (Context, Rendered, RenderError, Styles, box, build_pdf, color, doc_settings,
                      furniture_canvas, para, procedure_flowables, review_line,
                      when_to_call_box)  # noqa: F401  (when_to_call_box: kept importable here)
@@ -159,10 +159,7 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
 
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """A leaflet per procedure in this language and layout."""
-    require(layout, sizes=("band", "band_later", "band_gap", "footer"),
-            styles=("body", "title", "summary", "treats", "heading", "list", "note", "box_heading",
-                    "box_body", "words_heading", "disclaimer", "masthead", "masthead_small", "footer",
-                    "draft"), counts={"words_to_know": 4})
+    require_counts(layout, {"words_to_know": 4})
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
     return [Job(path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
