@@ -74,6 +74,10 @@ def plan(paths: Paths) -> Plan:
             problems.add(*spec.where("fonts"), str(exc).strip("'"), "fonts")
     problems.raise_if_any()
     concrete = [s for s in specs.values() if not s.data.get("abstract")]
+    if not concrete:
+        problems.add(paths.shown_layouts, 0, "no layouts to build with (need *.yaml files that are "
+                     "not `abstract: true`)")
+        problems.raise_if_any()
     charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
     catalogues, content_warnings = load_content(paths.content, paths.shown_content, charset, FIGURES)
     warnings.extend(content_warnings)

@@ -41,7 +41,11 @@ class UsageError(PressroomError):
     """Bad command-line usage (exit code 2)."""
 
 
-class BuildLocked(PressroomError):
+class OutputError(PressroomError):
+    """The output folder cannot be used (not a folder, cannot be created)."""
+
+
+class BuildLocked(OutputError):
     """Another build holds the output folder."""
 
 

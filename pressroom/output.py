@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import BuildLocked
+from .errors import BuildLocked, OutputError
 
 
 def _file_mode() -> int:
@@ -55,7 +55,12 @@ class OutputLock:
 
     def __enter__(self) -> "OutputLock":
         import fcntl
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise OutputError(f"{self.folder} is a file, not a folder; give --out a folder")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the output folder {self.folder}: {exc.strerror}") from None
         self._handle = open(self.folder / self.NAME, "a+")
         try:
             fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

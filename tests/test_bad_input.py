@@ -150,3 +150,15 @@ def test_a_folder_that_is_not_a_language_is_named(content, run, tmp_path):
     result = run("--content", content, "--out", tmp_path / "out", "--quiet")
     assert result.code == 0
     assert "French: warning: this folder is not a language code" in result.err
+
+
+def test_output_that_is_a_file_or_no_layouts(tmp_path, run):
+    target = tmp_path / "a-file"
+    target.write_text("not a folder")
+    result = run("--out", target)
+    assert result.code == 1 and "is a file, not a folder" in result.err and "internal" not in result.err
+    empty = tmp_path / "layouts"
+    empty.mkdir()
+    result = run("--layouts", empty, "--out", tmp_path / "out")
+    assert result.code == 1 and "no layouts to build with" in result.err
+    assert len(result.err.splitlines()) == 2
