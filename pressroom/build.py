@@ -13,7 +13,7 @@ from typing import Callable
 
 from . import model as m
 from .content import load_content
-from .errors import ContentError, Problem, Problems
+from .errors import ContentError, Problem, Problems, warning
 from .fonts import FontError, FontSet, load_fontset
 from .layout import Layout, LayoutSpec, load_layouts, resolve_layout
 from .output import (OutputLock, manifest_bytes, read_manifest, remove_output, sweep_temp_files,
@@ -104,6 +104,9 @@ def plan(paths: Paths) -> Plan:
                 problems.extend(exc.problems)
     problems.raise_if_any()
     _refuse_duplicates(jobs)
+    if not jobs:
+        warnings.append(warning(paths.shown_content, 0, "nothing to build: add procedures/*.yaml, "
+                                "guide.yaml or brochure.yaml"))
     return Plan(jobs, warnings, catalogues)
 
 
