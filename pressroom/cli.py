@@ -98,10 +98,11 @@ def run_once(args) -> int:
     from .state import MANIFEST, Trees, up_to_date
     from .output import read_manifest
     trees = Trees(args.content, args.layouts, args.fonts)
-    if not (args.force or args.check) and up_to_date(args.out, read_manifest(args.out / MANIFEST), trees):
+    manifest = read_manifest(args.out / MANIFEST)
+    # --strict must re-read the content: the last build may have passed with warnings
+    if not (args.force or args.check or args.strict) and up_to_date(args.out, manifest, trees):
         if not args.quiet:
-            count = len(read_manifest(args.out / MANIFEST)["documents"])
-            print(f"nothing to do: {count} PDFs up to date in {_shown(args.out)}")
+            print(f"nothing to do: {len(manifest['documents'])} PDFs up to date in {_shown(args.out)}")
         return 0
     from .build import Paths, build, check  # ReportLab is imported only when there is work
     paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=args.out,
