@@ -25,6 +25,21 @@ def cold_build(out: Path, extra: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def leaflet_catalogue(tmp: Path) -> list[str]:
+    """The 8 leaflets alone (English, Letter and A4): the catalogue the first speed target had."""
+    import shutil
+    layouts, content = tmp / "leaflet-layouts", tmp / "leaflet-content"
+    layouts.mkdir()
+    for name in ("base.yaml", "leaflet-letter.yaml", "leaflet-a4.yaml"):
+        shutil.copy(ROOT / "layouts" / name, layouts / name)
+    shutil.copytree(ROOT / "layouts" / "strings", layouts / "strings")
+    content.mkdir()
+    for name in ("clinic.yaml", "glossary.yaml"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    shutil.copytree(ROOT / "content" / "procedures", content / "procedures")
+    return ["--content", str(content), "--layouts", str(layouts)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -36,6 +51,10 @@ def main() -> None:
         colds = [cold_build(tmp / f"cold{i}", []) for i in range(3)]
         print(f"full build, cold process, default --jobs: {min(colds) * 1000:.0f} ms (best of 3; "
               f"median {statistics.median(colds) * 1000:.0f} ms)")
+
+        only = leaflet_catalogue(tmp)
+        times = [cold_build(tmp / f"leaflets{i}", only) for i in range(3)]
+        print(f"8 leaflets (English, Letter + A4), cold process: {min(times) * 1000:.0f} ms (best of 3)")
 
         paths = Paths(ROOT / "content", ROOT / "layouts", ROOT / "fonts", tmp / "warm")
         start = time.perf_counter()
