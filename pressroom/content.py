@@ -236,6 +236,16 @@ class FileReader:
         )
 
 
+def _is_svg(path: Path) -> bool:
+    """A well-formed XML file whose root is <svg> (read without resolving entities)."""
+    import xml.etree.ElementTree as ET
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError, ValueError):
+        return False
+    return root.tag.rsplit("}", 1)[-1] == "svg"
+
+
 def _collation_key(term: str) -> tuple[str, str]:
     """Dictionary order in any Latin-script language: accents sort with their base letter."""
     base = "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
@@ -347,6 +357,8 @@ class ContentLoader:
             r.error(line, "logo", f"{value!r}: a logo must be PNG, JPEG or SVG")
         elif not path.is_file():
             r.error(line, "logo", f"{value!r} does not exist")
+        elif path.suffix.lower() == ".svg" and not _is_svg(path):
+            r.error(line, "logo", f"{value!r} is not a readable SVG file; export it again or use PNG")
         else:
             return str(path)
         return None

@@ -465,13 +465,36 @@ def test_low_resolution_logo_is_a_warning_naming_the_file(layouts, tmp_path):
     assert by_path["en/letter/brochure-office.pdf"].render().warnings == ()
 
 
-def test_svg_logo_is_a_clear_error_at_load(layouts, tmp_path, capsys):
+SVG_LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60">'
+            '<rect width="120" height="60" fill="#ffffff"/><rect x="52" y="8" width="16" height="44" '
+            'fill="#2a9d8f"/><rect x="38" y="22" width="44" height="16" fill="#2a9d8f"/></svg>')
+
+
+def test_svg_logo_prints_as_vectors_and_in_cmyk(layouts, tmp_path, capsys):
     content = write_clinic(tmp_path, (900, 300))
-    (content / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    (content / "logo.svg").write_text(SVG_LOGO)
+    (content / "clinic.yaml").write_text(CLINIC.replace("logo: logo.png", "logo: logo.svg"))
+    code, err = build(content, tmp_path / "out", layouts, capsys)
+    assert code == 0, err
+    for edition in ("office", "press"):
+        reader = PdfReader(pdf(tmp_path / "out", "letter", edition))
+        images = [x for page in reader.pages
+                  for x in page["/Resources"].get("/XObject", {}).values()
+                  if x.get_object().get("/Subtype") == "/Image"]
+        assert not images, "the SVG logo should stay vector"
+    press = PdfReader(pdf(tmp_path / "out", "letter", "press"))
+    data = b"".join(page.get_contents().get_data() for page in press.pages)
+    assert not re.search(rb"\s(rg|RG)\s", data)
+    assert re.search(rb"\sk\s", data)  # fills set as CMYK, the logo included
+
+
+def test_unreadable_svg_logo_is_a_clear_error_at_load(layouts, tmp_path, capsys):
+    content = write_clinic(tmp_path, (900, 300))
+    (content / "logo.svg").write_text("<html>not svg</html>")
     (content / "clinic.yaml").write_text(CLINIC.replace("logo: logo.png", "logo: logo.svg"))
     code, err = build(content, tmp_path / "out", layouts, capsys)
     assert code == 1
-    assert "clinic.yaml:8: logo: the brochure cannot print an SVG logo" in err and "PNG or JPEG" in err
+    assert "clinic.yaml:8: logo: 'logo.svg' is not a readable SVG file" in err
 
 
 def test_fewer_panels_than_places_is_a_warning(tmp_path, run):

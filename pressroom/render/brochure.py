@@ -19,6 +19,7 @@ from .. import prepress
 from ..errors import ContentError, Problem, warning
 from ..jobs import Job, Rendered, output_name
 from .art import SpineArt
+from .logo import load_logo
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
 from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, shown, tinted
@@ -47,12 +48,6 @@ def _checked(cat: m.Catalogue, brochure: m.Brochure, layout, ctx: Context) -> Ge
             f"this brochure has {len(brochure.panels)} panels but the {layout.name} layout has room "
             f"for {slots} (the inside flap and the 3 inside panels); merge or remove "
             f"{len(brochure.panels) - slots}"), f"panels[{slots + 1}]"))
-    logo = ctx.clinic.logo
-    if logo and logo.lower().endswith(".svg"):
-        path, line = locate(tuple(cat.files.get("clinic", ())), "logo")
-        problems.append(Problem(path, line, "the brochure cannot print an SVG logo (SVG needs svglib, "
-                                "which pressroom does not use); export it as PNG or JPEG, for press at "
-                                "least 300 dpi at its printed size", "logo"))
     if problems:
         raise ContentError(problems)
     return geometry
@@ -258,9 +253,9 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
     warnings: list[str] = []
     logo = None
     if ctx.clinic.logo:
-        logo = prepress.place_image(ctx.clinic.logo, press, lay.colors["paper"])
+        logo = load_logo(ctx.clinic.logo, press, lay.colors["paper"])
         placed = Picture(logo, *logo_box(geo.sizes))
-        if geo.min_dpi:
+        if geo.min_dpi and logo.image is not None:  # a vector logo has no resolution to check
             low = prepress.low_resolution(ctx.clinic.logo, placed.width, placed.height, geo.min_dpi,
                                               shown(Path(ctx.clinic.logo)), f"layout {lay.name}")
             if low:

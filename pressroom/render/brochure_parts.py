@@ -5,8 +5,8 @@ from __future__ import annotations
 from reportlab.graphics.barcode.qr import QrCode
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from ..prepress import PlacedImage
 from .common import color, esc
+from .logo import Logo, draw_logo, fit
 
 
 class AccentBar(Flowable):
@@ -25,19 +25,18 @@ class AccentBar(Flowable):
 
 
 class Picture(Flowable):
-    """A placed image (the logo), fitted into max_width x max_height, its aspect kept."""
+    """The logo, raster or vector, fitted into max_width x max_height, its aspect kept."""
 
-    def __init__(self, image: PlacedImage, max_width: float, max_height: float):
+    def __init__(self, logo: Logo, max_width: float, max_height: float):
         super().__init__()
-        self.image = image
-        self.width = min(max_width, max_height * image.aspect)
-        self.height = self.width / image.aspect
+        self.logo = logo
+        self.width, self.height = fit(logo, max_width, max_height)
 
     def wrap(self, avail_width, avail_height):
         return self.width, self.height
 
     def draw(self):
-        self.canv.drawImage(self.image.reader, 0, 0, self.width, self.height, mask=self.image.mask)
+        draw_logo(self.canv, self.logo, 0, 0, self.width, self.height)
 
 
 def logo_box(sizes: dict) -> tuple[float, float]:

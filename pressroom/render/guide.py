@@ -13,7 +13,6 @@ import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer)
 from reportlab.platypus.doctemplate import LayoutError
@@ -26,6 +25,7 @@ from ..layout import PAPERS
 from .common import (Context, Rendered, RenderError, Styles, box, color,
                      doc_settings, esc, furniture_canvas, para, procedure_flowables, review_line,
                      section_flowables)
+from .logo import draw_logo, load_logo
 from .figures import Pen, draw_cover_art, figure_flowables
 
 _STARTS = ("new_page", "odd_page")
@@ -428,9 +428,8 @@ class Furniture:
         clinic, start = self.clinic, top
         if clinic.logo:
             size = self.styles["cover_clinic"].leading * 2.2
-            canv.drawImage(ImageReader(clinic.logo), x, top - size, width=size, height=size,
-                           preserveAspectRatio=True, anchor="sw", mask="auto")
-            x, width = x + size + 12, width - size - 12
+            used, _ = draw_logo(canv, load_logo(clinic.logo), x, top - size, size * 2, size)
+            x, width = x + used + 12, width - used - 12
         for markup, style in lines:
             top -= self.text(canv, markup, style, x, top, width) + 2
         return start - top

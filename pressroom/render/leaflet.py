@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -12,6 +11,7 @@ from .. import model as m
 from ..jargon import glossary_terms_used
 from ..jobs import Job, output_name
 from ..layout import require_counts
+from .logo import draw_logo, load_logo
 from .common import (Context, Rendered, RenderError, Styles, box, build_pdf, color, doc_settings,
                      furniture_canvas, para, procedure_flowables, review_line,
                      when_to_call_box)  # noqa: F401  (when_to_call_box: kept importable here)
@@ -66,9 +66,9 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
         text_left = mg.left
         if page == 1 and clinic.logo:
             logo_h = band * 0.6
-            canv.drawImage(ImageReader(clinic.logo), mg.left, lay.height - band * 0.8, height=logo_h,
-                           width=logo_h, preserveAspectRatio=True, mask="auto")
-            text_left += logo_h + 8
+            used, _ = draw_logo(canv, load_logo(clinic.logo), mg.left, lay.height - band * 0.8,
+                                logo_h * 2.5, logo_h)
+            text_left += used + 8
         width = lay.width - text_left - mg.right
         name = styles["masthead"] if page == 1 else styles.derive("band-left", "masthead_small", alignment=0)
         _place(canv, Paragraph(escape(clinic.name), name), text_left, lay.height - band / 2, width * 0.55)
