@@ -459,15 +459,16 @@ class ContentLoader:
         files: dict[str, list[Path]] = {}
         procedures = []
         proc_dir = folder / "procedures"
-        for path in sorted(proc_dir.glob("*.yaml")) if proc_dir.is_dir() else []:
-            proc = self.procedure(path, clinic)
-            if proc is not None:
-                procedures.append(proc)
-                files[f"procedure:{proc.slug}"] = [path]
-        for path in sorted(proc_dir.glob("*.yml")) if proc_dir.is_dir() else []:
-            self.problems.add(self.shown(path), 0, "use the .yaml extension")
-        slugs = {p.slug for p in procedures} | (
-            {p.stem for p in proc_dir.glob("*.yaml")} if proc_dir.is_dir() else set())
+        proc_files = sorted(proc_dir.iterdir()) if proc_dir.is_dir() else []
+        for path in proc_files:
+            if path.suffix == ".yml":
+                self.problems.add(self.shown(path), 0, "use the .yaml extension")
+            elif path.suffix == ".yaml":
+                proc = self.procedure(path, clinic)
+                if proc is not None:
+                    procedures.append(proc)
+                    files[f"procedure:{proc.slug}"] = [path]
+        slugs = {path.stem for path in proc_files if path.suffix == ".yaml"}  # broken ones too
 
         def optional(name, fn, *args):
             path = folder / name
@@ -540,20 +541,13 @@ def today() -> dt.date:
 def review_warnings(catalogues: list[m.Catalogue], on: dt.date) -> list[Problem]:
     out = []
     for cat in catalogues:
-        docs = list(cat.procedures) + [d for d in (cat.guide, cat.brochure) if d is not None]
-        for doc in docs:
+        for doc in cat.documents().values():
             due = doc.review.next_review
             if due is not None and due < on:
                 out.append(warning(doc.review.origin.path, doc.review.origin.line,
                                    f"review.next_review {due.isoformat()} has passed; have a clinician "
                                    "review this text and update the review block"))
     return out
-
-
-def _documents(cat: m.Catalogue) -> dict[str, object]:
-    docs = {f"procedure:{p.slug}": p for p in cat.procedures}
-    docs.update({k: d for k, d in (("guide", cat.guide), ("brochure", cat.brochure)) if d is not None})
-    return docs
 
 
 def _version(value: str) -> tuple:
@@ -564,10 +558,10 @@ def translation_warnings(catalogues: list[m.Catalogue]) -> list[Problem]:
     """A translation whose source has moved on (a newer review.version) is out of date."""
     if not catalogues:
         return []
-    source = _documents(catalogues[0])
+    source = catalogues[0].documents()
     out = []
     for cat in catalogues[1:]:
-        for key, doc in _documents(cat).items():
+        for key, doc in cat.documents().items():
             original = source.get(key)
             if original is None:
                 continue

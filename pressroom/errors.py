@@ -37,10 +37,6 @@ class ContentError(PressroomError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class UsageError(PressroomError):
-    """Bad command-line usage (exit code 2)."""
-
-
 class OutputError(PressroomError):
     """The output folder cannot be used (not a folder, cannot be created)."""
 

@@ -112,11 +112,10 @@ def undefined_terms(doc, glossary: m.Glossary | None, extra: tuple[str, ...] = (
 
 def jargon_warnings(catalogues) -> list[Problem]:
     """One line per undefined medical term, at the place it is first used in each document."""
-    from .readability import documents
     out = []
     for cat in catalogues:
         extra = cat.glossary.jargon if cat.glossary else ()
-        for doc, _, _, _ in documents([cat]):
+        for doc in cat.documents().values():
             for term, origin in undefined_terms(doc, cat.glossary, extra, cat.lang):
                 out.append(warning(origin.path, origin.line, f"medical term {term!r} is not defined in "
                                    "glossary.yaml; add a plain-words definition there"))

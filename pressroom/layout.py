@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contrast import BODY, LARGE, nearest_passing, ratio
-from .errors import Problems, did_you_mean
+from .errors import ContentError, Problem, Problems, did_you_mean
 from .model import Brand
 from .sources import Map, load_yaml
 
@@ -323,7 +323,6 @@ def _check_contrast(pairs, colors: dict, raw_colors: dict, brand: Brand, err, pr
 
 def require_counts(layout: Layout, counts: dict[str, int]) -> None:
     """Whole-number options a renderer reads, checked before anything is rendered."""
-    from .errors import ContentError, Problem
     problems = []
     for name, default in counts.items():
         value = layout.options.get(name, default)

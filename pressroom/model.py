@@ -159,3 +159,9 @@ class Catalogue:
     brochure: Brochure | None
     glossary: Glossary | None
     files: dict = field(default_factory=dict, compare=False)  # document key -> input paths
+
+    def documents(self) -> dict[str, "Procedure | Guide | Brochure"]:
+        """Every document, by the key `files` uses: procedure:<slug>, guide, brochure."""
+        docs: dict = {f"procedure:{p.slug}": p for p in self.procedures}
+        docs.update({k: d for k, d in (("guide", self.guide), ("brochure", self.brochure)) if d is not None})
+        return docs

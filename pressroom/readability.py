@@ -110,14 +110,8 @@ def assess(doc, source: str, lang: str, title: str, hardest: int = 3) -> Reading
 
 def documents(catalogues) -> list[tuple[object, str, str, str]]:
     """(document, source, lang, title) for every document in every language."""
-    out = []
-    for cat in catalogues:
-        for proc in cat.procedures:
-            out.append((proc, proc.origin.path, cat.lang, proc.title.plain))
-        for doc in (cat.guide, cat.brochure):
-            if doc is not None:
-                out.append((doc, doc.origin.path, cat.lang, doc.title.plain))
-    return out
+    return [(doc, doc.origin.path, cat.lang, doc.title.plain)
+            for cat in catalogues for doc in cat.documents().values()]
 
 
 def assess_all(catalogues) -> list[Reading]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from . import __version__
@@ -37,10 +38,13 @@ class Trees:
     def labelled(self) -> list[tuple[str, Path]]:
         return [("content", self.content), ("layouts", self.layouts), ("fonts", self.fonts)]
 
+    @cached_property
+    def _resolved(self) -> list[tuple[str, Path]]:
+        return [(name, root.resolve()) for name, root in self.labelled()]
+
     def label(self, path: Path) -> str:
         path = path.resolve()
-        for name, root in self.labelled():
-            root = root.resolve()
+        for name, root in self._resolved:
             if path.is_relative_to(root):
                 return f"{name}/{path.relative_to(root).as_posix()}"
         return path.name

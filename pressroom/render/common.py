@@ -4,11 +4,13 @@ boxes, the deferred page-furniture canvas and deterministic document settings.""
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 from dataclasses import dataclass
 from typing import Callable
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, Paragraph,
                                 Spacer, Table, TableStyle)
@@ -16,7 +18,6 @@ from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, 
 from .. import model as m
 from ..fonts import FontSet
 from ..layout import Layout
-from ..jobs import Rendered  # noqa: F401  (re-exported for renderers)
 from ..strings import Strings
 
 HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_PT", "it": "it_IT"}
@@ -156,7 +157,6 @@ def section_flowables(section: m.Section, styles: Styles, ctx: Context,
 
 def esc(text: str) -> str:
     """Plain words (names, phone numbers) made safe inside ReportLab markup."""
-    from xml.sax.saxutils import escape
     return escape(text)
 
 
@@ -193,7 +193,6 @@ def procedure_flowables(proc: m.Procedure, ctx: Context, styles: Styles,
 def draw_alt_text(canv, alt: str, style: ParagraphStyle, width: float, top: float) -> None:
     """Alternative text for a drawing, as text render mode 3: invisible in print, yet
     extracted, searched and read aloud with the page (ReportLab cannot tag a PDF)."""
-    from reportlab.lib.utils import simpleSplit
     text = canv.beginText()
     text.setTextRenderMode(3)
     text.setFont(style.fontName, style.fontSize, style.leading)

@@ -20,9 +20,9 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from .. import model as m
 from ..impose import impose
-from ..jobs import Job, output_name
+from ..jobs import Job, Rendered, output_name
 from ..layout import PAPERS
-from .common import (Context, Rendered, RenderError, Styles, box, color,
+from .common import (Context, RenderError, Styles, box, color,
                      doc_settings, esc, furniture_canvas, para, procedure_flowables, review_line,
                      section_flowables)
 from .logo import draw_logo, load_logo

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from .. import model as m
 from ..jargon import glossary_terms_used
-from ..jobs import Job, output_name
+from ..jobs import Job, Rendered, output_name
 from ..layout import require_counts
+from .common import (Context, RenderError, Styles, box, build_pdf, color, doc_settings, esc,
+                     furniture_canvas, para, procedure_flowables, review_line)
 from .logo import draw_logo, load_logo
-from .common import (Context, Rendered, RenderError, Styles, box, build_pdf, color, doc_settings,
-                     furniture_canvas, para, procedure_flowables, review_line,
-                     when_to_call_box)  # noqa: F401  (when_to_call_box: kept importable here)
 
 
 class _MeasuredDoc(BaseDocTemplate):
@@ -40,13 +37,13 @@ def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str
     out = procedure_flowables(proc, ctx, styles)
     if words:
         out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
-    return out + [para(escape(ctx.strings["disclaimer"]), styles["disclaimer"])]
+    return out + [para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])]
 
 
 def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Styles):
     """The glossary's definitions of the medical terms this leaflet uses."""
-    inner = [para(escape(ctx.strings["words_to_know"]), styles["words_heading"])]
-    inner += [para(f"<b>{escape(term)}:</b> {definition.markup}", styles["box_body"])
+    inner = [para(esc(ctx.strings["words_to_know"]), styles["words_heading"])]
+    inner += [para(f"<b>{esc(term)}:</b> {definition.markup}", styles["box_body"])
               for term, definition in words]
     return box(inner, ctx, "note_fill")
 
@@ -71,10 +68,10 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
             text_left += used + 8
         width = lay.width - text_left - mg.right
         name = styles["masthead"] if page == 1 else styles.derive("band-left", "masthead_small", alignment=0)
-        _place(canv, Paragraph(escape(clinic.name), name), text_left, lay.height - band / 2, width * 0.55)
+        _place(canv, Paragraph(esc(clinic.name), name), text_left, lay.height - band / 2, width * 0.55)
         website = clinic.website.split("://")[-1] if clinic.website else None
         right_text = " · ".join(x for x in (clinic.phone, website) if x) if page == 1 else title
-        _place(canv, Paragraph(escape(right_text), styles["masthead_small"]),
+        _place(canv, Paragraph(esc(right_text), styles["masthead_small"]),
                lay.width - mg.right - width * 0.45, lay.height - band / 2, width * 0.45)
         # footer
         footer_top = mg.bottom + lay.size("footer") - 12
