@@ -13,11 +13,12 @@ from typing import Callable
 
 from . import model as m
 from .content import load_content
-from .errors import ContentError, Problem, Problems, warning
+from .errors import ContentError, Interrupted, Problem, Problems, warning
 from .fonts import FontError, FontSet, load_fontset
 from .layout import Layout, LayoutSpec, load_layouts, resolve_layout
-from .output import (OutputLock, manifest_bytes, read_manifest, remove_output, sweep_temp_files,
-                     write_atomic)
+from .inputs import list_tree
+from .output import (STAGING, OutputLock, Staging, check_out_folder, interrupted, manifest_bytes,
+                     output_name_problem, read_manifest, recover, removable)
 from .jargon import jargon_warnings
 from .parallel import render_jobs
 from .readability import assess_all, over_target
@@ -40,6 +41,8 @@ class Paths:
     out: Path
     shown_content: str = "content"
     shown_layouts: str = "layouts"
+    shown_fonts: str = "fonts"
+    shown_out: str = "brochures"
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Result:
     readings: list = field(default_factory=list)
     reading_target: float = 8.0
     manifest: Path | None = None
+    recovered: str | None = None   # what was done about a build killed while writing
 
 
 @dataclass(frozen=True)
@@ -58,12 +62,16 @@ class Plan:
     jobs: list[Job]
     warnings: list[Problem]
     catalogues: list[m.Catalogue]
+    trees: Trees
 
 
 def plan(paths: Paths) -> Plan:
     """Load and validate all inputs; return the jobs, or raise ContentError with every problem."""
     problems = Problems()
     warnings: list[Problem] = []
+    trees = _trees(paths)
+    for name in ("layouts", "fonts"):
+        problems.extend(list(trees.listings[name].problems))
     specs = load_layouts(paths.layouts, paths.shown_layouts, problems)
     fontsets: dict[str, FontSet] = {}
     for spec in specs.values():
@@ -79,7 +87,8 @@ def plan(paths: Paths) -> Plan:
                      "not `abstract: true`)")
         problems.raise_if_any()
     charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
-    catalogues, content_warnings = load_content(paths.content, paths.shown_content, charset, FIGURES)
+    catalogues, content_warnings = load_content(trees.listings["content"], paths.shown_content,
+                                                charset, FIGURES)
     warnings.extend(content_warnings)
     warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
@@ -103,11 +112,11 @@ def plan(paths: Paths) -> Plan:
             except ContentError as exc:  # a layout a renderer refuses: report it with the rest
                 problems.extend(exc.problems)
     problems.raise_if_any()
-    _refuse_duplicates(jobs)
+    _check_outputs(jobs, paths.out)
     if not jobs:
         warnings.append(warning(paths.shown_content, 0, "nothing to build: add procedures/*.yaml, "
                                 "guide.yaml or brochure.yaml"))
-    return Plan(jobs, warnings, catalogues)
+    return Plan(jobs, warnings, catalogues, trees)
 
 
 def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths) -> list[Job]:
@@ -116,7 +125,8 @@ def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths) -> l
     return list(JOB_MAKERS[layout.kind](cat, layout, ctx, inputs))
 
 
-def _refuse_duplicates(jobs: list[Job]) -> None:
+def _check_outputs(jobs: list[Job], out: Path) -> None:
+    """Every output name legal and used once, checked before anything is written."""
     seen: dict[str, Job] = {}
     problems = Problems()
     for job in jobs:
@@ -125,26 +135,30 @@ def _refuse_duplicates(jobs: list[Job]) -> None:
                          f"two documents would be written to {job.path} (also from layout "
                          f"{seen[job.path].layout.name}); give the layouts different paper or edition")
         seen[job.path] = job
+        wrong = output_name_problem(out, job.path)
+        if wrong:
+            problems.add(job.source.path, job.source.line, wrong)
     problems.raise_if_any()
 
 
 def check(paths: Paths) -> list[tuple[Path, str]]:
     """Every stale, missing or extra PDF (content errors raise ContentError first). Writes nothing."""
-    jobs = plan(paths).jobs
-    trees, hasher = _trees(paths), Hasher()
-    entries = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).get("documents", [])}
+    the_plan = plan(paths)
+    jobs, trees, hasher = the_plan.jobs, the_plan.trees, Hasher()
     out = []
+    if interrupted(paths.out):
+        out.append((paths.out / STAGING, "a build was interrupted while switching in its files; "
+                    "run python generate.py to complete it"))
+    entries = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).manifest.get("documents", [])}
     for job in jobs:
         if not (paths.out / job.path).is_file():
             out.append((paths.out / job.path, "missing"))
         elif not _current(entries.get(job.path), inputs_of(job.inputs, trees, hasher), paths.out, hasher):
             out.append((paths.out / job.path, "stale (its inputs changed since it was built)"))
     planned = {job.path for job in jobs}
-    if paths.out.is_dir():
-        for pdf in sorted(paths.out.rglob("*.pdf")):
-            rel = pdf.relative_to(paths.out).as_posix()
-            if rel not in planned:
-                out.append((pdf, "extra (no content or layout makes it any more)"))
+    for rel in list_tree(paths.out, str(paths.out)).files:
+        if rel.endswith(".pdf") and rel not in planned:
+            out.append((paths.out / rel, "extra (no content or layout makes it any more)"))
     return out
 
 
@@ -173,23 +187,30 @@ def _source_label(job: Job, paths: Paths) -> str:
 
 
 def _trees(paths: Paths) -> Trees:
-    return Trees(paths.content, paths.layouts, paths.fonts)
+    return Trees(paths.content, paths.layouts, paths.fonts,
+                 (paths.shown_content, paths.shown_layouts, paths.shown_fonts))
+
 
 
 def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = False,
           on_event: Callable[[str, dict], None] | None = None) -> Result:
-    """Rebuild what changed (everything with force), remove what is gone, write the manifest.
+    """Rebuild what changed (everything with force), remove what is gone, write the manifest,
+    all switched in as one commit (see `output`).
 
     Events: ("planned", {"count"}) once, ("rendered", {"path"}) as each render finishes,
-    then ("built" | "skipped" | "removed", entry) per PDF.
+    then, once the new files are in place, ("built" | "skipped" | "removed", entry) per PDF.
     """
     emit = on_event or (lambda kind, entry: None)
+    check_out_folder(paths.out, [paths.content, paths.layouts, paths.fonts])
     with OutputLock(paths.out):
-        sweep_temp_files(paths.out)
+        recovered = recover(paths.out)
         the_plan = plan(paths)
         jobs, warnings = the_plan.jobs, list(the_plan.warnings)
-        trees, hasher = _trees(paths), Hasher()
-        old = {e["path"]: e for e in read_manifest(paths.out / MANIFEST).get("documents", [])}
+        trees, hasher = the_plan.trees, Hasher()
+        last = read_manifest(paths.out / MANIFEST)
+        if last.problem:
+            warnings.append(warning(f"{paths.shown_out}/{MANIFEST}", 0, last.problem))
+        old = {e["path"]: e for e in last.manifest.get("documents", [])}
         records = {job.path: inputs_of(job.inputs, trees, hasher) for job in jobs}
         todo = [job for job in jobs
                 if force or not _current(old.get(job.path), records[job.path], paths.out, hasher)]
@@ -200,36 +221,49 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
             warnings.extend(w for w in rendered[path].warnings if w not in warnings)
         target = _reading_target(the_plan.catalogues)
         warnings.extend(over_target(readings, target))
+        planned = {job.path for job in jobs}
+        gone = {path: entry for path, entry in sorted(old.items()) if path not in planned}
+        remove = [path for path, entry in gone.items()
+                  if removable(paths.out, path, entry["sha256"], hasher.file)]
+        for path in sorted(set(gone) - set(remove)):
+            if (paths.out / path).exists():
+                warnings.append(warning(f"{paths.shown_out}/{path}", 0, "no longer built, but left in "
+                                        "place: it changed since pressroom wrote it"))
         if strict and warnings:
             raise ContentError(warnings)
         by_source = {r.source: r.numbers() for r in readings}
-        result = Result(warnings=warnings, readings=readings, reading_target=target)
-        entries = []
+        result = Result(warnings=warnings, readings=readings, reading_target=target, recovered=recovered)
+        entries, events = [], []
         for job in jobs:
             if job.path in rendered:
-                write_atomic(paths.out / job.path, rendered[job.path].data)
                 entry = _entry(job, rendered[job.path], records[job.path], paths)
                 result.built.append(entry)
-                emit("built", entry)
+                events.append(("built", entry))
             else:
                 entry = dict(old[job.path])
                 result.skipped.append(entry)
-                emit("skipped", entry)
+                events.append(("skipped", entry))
             if job.source.path in by_source:  # reassessed every build: the target may change
                 entry["reading"] = by_source[job.source.path]
             entries.append(entry)
-        planned = {job.path for job in jobs}
-        for path, entry in sorted(old.items()):
-            if path not in planned:
-                remove_output(paths.out, path)
-                result.removed.append(entry)
-                emit("removed", entry)
         pdfs: dict[str, list[str]] = {}
         for job in jobs:
             pdfs.setdefault(job.source.path, []).append(job.path)
-        write_atomic(paths.out / REPORT, report_html(readings, target, pdfs))
-        result.manifest = paths.out / MANIFEST
         manifest = {"generator": GENERATOR, "tree": tree_hash(trees, hasher),
                     "documents": sorted(entries, key=lambda e: e["path"])}
-        write_atomic(result.manifest, manifest_bytes(manifest))
+        with Staging(paths.out) as staging:
+            for job in jobs:
+                if job.path in rendered:
+                    staging.add(job.path, rendered[job.path].data)
+            staging.add(REPORT, report_html(readings, target, pdfs))
+            staging.add(MANIFEST, manifest_bytes(manifest))
+            try:
+                staging.commit(remove)
+            except KeyboardInterrupt:  # held until the switch was done: the new build is whole
+                raise Interrupted("interrupted, but only after the new PDFs were all in place; "
+                                  "the build is complete") from None
+        result.removed = [gone[path] for path in remove]
+        result.manifest = paths.out / MANIFEST
+        for kind, entry in events + [("removed", e) for e in result.removed]:
+            emit(kind, entry)
     return result

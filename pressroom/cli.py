@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import ContentError, PressroomError
+from .errors import ContentError, Interrupted, PressroomError
 
 
 def _shown(path: Path) -> str:
@@ -96,17 +96,19 @@ def main(argv=None, root: Path | None = None) -> int:
 
 def run_once(args) -> int:
     from .state import MANIFEST, Trees, up_to_date
-    from .output import read_manifest
+    from .output import interrupted, read_manifest
     trees = Trees(args.content, args.layouts, args.fonts)
-    manifest = read_manifest(args.out / MANIFEST)
+    manifest = read_manifest(args.out / MANIFEST).manifest
     # --strict must re-read the content: the last build may have passed with warnings
-    if not (args.force or args.check or args.strict) and up_to_date(args.out, manifest, trees):
+    if (not (args.force or args.check or args.strict) and not interrupted(args.out)
+            and up_to_date(args.out, manifest, trees)):
         if not args.quiet:
             print(f"nothing to do: {len(manifest['documents'])} PDFs up to date in {_shown(args.out)}")
         return 0
     from .build import Paths, build, check  # ReportLab is imported only when there is work
     paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=args.out,
-                  shown_content=_shown(args.content), shown_layouts=_shown(args.layouts))
+                  shown_content=_shown(args.content), shown_layouts=_shown(args.layouts),
+                  shown_fonts=_shown(args.fonts), shown_out=_shown(args.out))
     try:
         if args.check:
             return _report_check(check(paths), args)
@@ -117,11 +119,14 @@ def run_once(args) -> int:
             print(problem, file=sys.stderr)
         print(f"error: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
+    except Interrupted as exc:
+        print(f"{exc}", file=sys.stderr)
+        return 130
     except PressroomError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted; the earlier PDFs are untouched", file=sys.stderr)
+    except KeyboardInterrupt:  # before the commit point: the staged files were dropped
+        print("interrupted; the earlier PDFs and manifest are untouched", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug of ours: one line; PRESSROOM_DEBUG=1 shows the trace
         if os.environ.get("PRESSROOM_DEBUG"):
@@ -129,6 +134,8 @@ def run_once(args) -> int:
         print(f"error: internal error ({type(exc).__name__}: {exc}); please report it "
               "(set PRESSROOM_DEBUG=1 for details)", file=sys.stderr)
         return 1
+    if result.recovered and not args.quiet:
+        print(result.recovered)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if not args.quiet and result.readings:

@@ -8,13 +8,16 @@ nothing can fail later, half-way through writing PDFs.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from . import model as m
+from . import limits, model as m
 from .errors import Problem, Problems, did_you_mean, warning
+from .images import RASTER, LogoError, check_raster, check_svg
+from .inputs import Listing, Refused, read_bytes
 from .sources import Map, Seq, load_yaml
 from .text import TextError, missing_glyphs, render_template, to_markup
 
@@ -236,16 +239,6 @@ class FileReader:
         )
 
 
-def _is_svg(path: Path) -> bool:
-    """A well-formed XML file whose root is <svg> (read without resolving entities)."""
-    import xml.etree.ElementTree as ET
-    try:
-        root = ET.parse(path).getroot()
-    except (ET.ParseError, OSError, ValueError):
-        return False
-    return root.tag.rsplit("}", 1)[-1] == "svg"
-
-
 def _collation_key(term: str) -> tuple[str, str]:
     """Dictionary order in any Latin-script language: accents sort with their base letter."""
     base = "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
@@ -266,9 +259,9 @@ def _normalise_hex(value: str) -> str:
 class ContentLoader:
     """Loads one content tree (and its language folders) against fonts and figures."""
 
-    def __init__(self, root: Path, shown_root: str, charset: frozenset[int],
+    def __init__(self, listing: Listing, shown_root: str, charset: frozenset[int],
                  figures: frozenset[str], problems: Problems):
-        self.root, self.shown_root = root, shown_root.rstrip("/")
+        self.listing, self.root, self.shown_root = listing, listing.root, shown_root.rstrip("/")
         self.charset, self.figures, self.problems = charset, figures, problems
 
     def shown(self, path: Path) -> str:
@@ -281,7 +274,7 @@ class ContentLoader:
                           self.figures)
 
     def load(self, path: Path):
-        return load_yaml(path, self.shown(path), self.problems)
+        return load_yaml(path, self.shown(path), self.problems, self.root)
 
     # clinic ------------------------------------------------------------------
     def clinic(self, data, path: Path, base: m.Clinic | None = None) -> m.Clinic | None:
@@ -344,24 +337,32 @@ class ContentLoader:
             return default
         return float(value)
 
-    def logo(self, r: FileReader, data: Map) -> str | None:
+    def logo(self, r: FileReader, data: Map) -> m.Logo | None:
+        """Read and check the logo once, here: outside the tree, the wrong kind, damaged or
+        too large is the author's error, never a renderer's crash."""
         value = r.string(data.get("logo"), data.line_of("logo"), "logo")
         if value is None:
             return None
-        path = (self.root / value).resolve()
-        line = data.line_of("logo")
-        if not path.is_relative_to(self.root.resolve()):
+        path, line = self.root / value, data.line_of("logo")
+        suffix = Path(value).suffix.lower()
+        if Path(value).is_absolute() or os.path.normpath(value).startswith(".."):
             r.error(line, "logo", f"{value!r} lies outside the content folder; put the logo file "
                     "inside it and give a relative path")
-        elif path.suffix.lower() not in _LOGO_TYPES:
+            return None
+        if suffix not in _LOGO_TYPES:
             r.error(line, "logo", f"{value!r}: a logo must be PNG, JPEG or SVG")
-        elif not path.is_file():
-            r.error(line, "logo", f"{value!r} does not exist")
-        elif path.suffix.lower() == ".svg" and not _is_svg(path):
-            r.error(line, "logo", f"{value!r} is not a readable SVG file; export it again or use PNG")
-        else:
-            return str(path)
-        return None
+            return None
+        try:
+            raw = read_bytes(path, self.root, limits.MAX_IMAGE_BYTES)
+            if suffix == ".svg":
+                check_svg(raw, self.charset)
+            else:
+                check_raster(raw, suffix)
+        except (Refused, LogoError) as exc:
+            r.error(line, "logo", f"{value!r} {exc}")
+            return None
+        kind = "svg" if suffix == ".svg" else RASTER[suffix].lower()
+        return m.Logo(path, f"{self.shown_root}/{Path(value).as_posix()}", kind, raw)
 
     # documents ---------------------------------------------------------------
     def open(self, path: Path, clinic: m.Clinic, required: tuple, optional: tuple = ()):
@@ -455,11 +456,12 @@ class ContentLoader:
         return m.Glossary(tuple(sorted(out, key=lambda t: _collation_key(t[0]))), r.origin(1), jargon)
 
     # the tree ----------------------------------------------------------------
-    def catalogue(self, folder: Path, lang: str, clinic: m.Clinic) -> m.Catalogue:
+    def catalogue(self, folder: str, lang: str, clinic: m.Clinic) -> m.Catalogue:
+        """One language's documents; `folder` is "" for the top level or the language folder."""
         files: dict[str, list[Path]] = {}
         procedures = []
-        proc_dir = folder / "procedures"
-        proc_files = sorted(proc_dir.iterdir()) if proc_dir.is_dir() else []
+        prefix = f"{folder}/" if folder else ""
+        proc_files = [self.listing.path(rel) for rel in self.listing.children(f"{prefix}procedures")]
         for path in proc_files:
             if path.suffix == ".yml":
                 self.problems.add(self.shown(path), 0, "use the .yaml extension")
@@ -471,9 +473,9 @@ class ContentLoader:
         slugs = {path.stem for path in proc_files if path.suffix == ".yaml"}  # broken ones too
 
         def optional(name, fn, *args):
-            path = folder / name
-            if not path.is_file():
+            if not self.listing.has(prefix + name):
                 return None
+            path = self.listing.path(prefix + name)
             files[name.removesuffix(".yaml")] = [path]
             return fn(path, clinic, *args)
 
@@ -486,47 +488,64 @@ class ContentLoader:
         )
 
 
-def load_content(root: Path, shown_root: str, charset: frozenset[int],
+def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
                  figures: frozenset[str]) -> tuple[list[m.Catalogue], list]:
-    """All languages of a content tree; raises ContentError listing every problem."""
+    """All languages of a content tree; raises ContentError listing every problem.
+
+    The tree's listing decides what exists: hidden files are not content, and a link or
+    special file the listing refused is reported, never followed."""
     problems = Problems()
-    loader = ContentLoader(root, shown_root, charset, figures, problems)
+    root = listing.root
+    loader = ContentLoader(listing, shown_root, charset, figures, problems)
     if not root.is_dir():
         problems.add(shown_root, 0, "content folder not found")
         problems.raise_if_any()
+    problems.extend(list(listing.problems))
     clinic_path = root / "clinic.yaml"
-    if not clinic_path.is_file():
+    if not listing.has("clinic.yaml"):
         problems.add(loader.shown(clinic_path), 0, "missing: every content tree needs clinic.yaml "
                      "with at least name and phone")
         problems.raise_if_any()
     clinic = loader.clinic(loader.load(clinic_path), clinic_path)
     if clinic is None:
         problems.raise_if_any()
-    catalogues = [loader.catalogue(root, clinic.language, clinic)]
-    catalogues[0].files["clinic"] = [clinic_path]
+    catalogues = [loader.catalogue("", clinic.language, clinic)]
+    catalogues[0].files["clinic"] = [clinic_path] + _logo_input(clinic)
     ignored: list[Problem] = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if folder.name == "procedures":
+    for folder in listing.top_folders():
+        if folder == "procedures":
             continue
-        if not _LANG.match(folder.name):
-            if any(folder.rglob("*.yaml")):
-                ignored.append(warning(loader.shown(folder), 0, "this folder is not a language code "
+        shown_folder = f"{loader.shown_root}/{folder}"
+        has_yaml = any(f.endswith(".yaml") for f in listing.under(folder))
+        if not _LANG.match(folder):
+            if has_yaml:
+                ignored.append(warning(shown_folder, 0, "this folder is not a language code "
                                        "(lower case, like es or pt-br), so nothing in it is built"))
             continue
-        if not any(folder.rglob("*.yaml")):
+        if not has_yaml:
             continue
-        lang_clinic_path = folder / "clinic.yaml"
+        if folder == clinic.language:
+            problems.add(shown_folder, 0, f"the top-level content is already in {folder!r} "
+                         f"(language: {clinic.language} in clinic.yaml); move these files up a "
+                         "level, or set clinic.yaml's language to the one the top level is written in")
+            continue
+        lang_clinic_path = root / folder / "clinic.yaml"
         lang_clinic = clinic
-        if lang_clinic_path.is_file():
+        has_clinic = listing.has(f"{folder}/clinic.yaml")
+        if has_clinic:
             lang_clinic = loader.clinic(loader.load(lang_clinic_path), lang_clinic_path, base=clinic)
         if lang_clinic is None:
             continue
-        lang_clinic = replace(lang_clinic, language=folder.name)
-        cat = loader.catalogue(folder, folder.name, lang_clinic)
-        cat.files["clinic"] = [clinic_path] + ([lang_clinic_path] if lang_clinic_path.is_file() else [])
+        lang_clinic = replace(lang_clinic, language=folder)
+        cat = loader.catalogue(folder, folder, lang_clinic)
+        cat.files["clinic"] = [clinic_path] + ([lang_clinic_path] if has_clinic else []) + _logo_input(lang_clinic)
         catalogues.append(cat)
     problems.raise_if_any()
     return catalogues, ignored + review_warnings(catalogues, today()) + translation_warnings(catalogues)
+
+
+def _logo_input(clinic: m.Clinic) -> list[Path]:
+    return [clinic.logo.path] if clinic.logo else []
 
 
 def today() -> dt.date:

@@ -41,6 +41,10 @@ class OutputError(PressroomError):
     """The output folder cannot be used (not a folder, cannot be created)."""
 
 
+class Interrupted(PressroomError):
+    """Ctrl-C or TERM arrived; the message says what state the output was left in."""
+
+
 class BuildLocked(OutputError):
     """Another build holds the output folder."""
 

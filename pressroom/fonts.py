@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from struct import error as struct_error
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from . import limits
+from .inputs import Refused, read_bytes
 
 FACES = ("regular", "bold", "italic", "bold_italic")
 
@@ -33,11 +38,13 @@ class FontSet:
 
 
 @lru_cache(maxsize=None)
-def _register(path: Path) -> tuple[str, frozenset[int]]:
+def _register(path: Path, folder: Path) -> tuple[str, frozenset[int]]:
     name = path.stem
     try:
-        font = TTFont(name, str(path))
-    except (TTFError, OSError) as exc:
+        font = TTFont(name, BytesIO(read_bytes(path, folder, limits.MAX_FONT_BYTES)))
+    except Refused as exc:
+        raise FontError(f"cannot use font {path.name}: it {exc}") from None
+    except (TTFError, OSError, ValueError, KeyError, IndexError, struct_error) as exc:
         raise FontError(f"cannot read font {path.name}: {exc}") from None
     pdfmetrics.registerFont(font)
     return name, frozenset(font.face.charToGlyph)
@@ -50,7 +57,7 @@ def load_fontset(folder: Path, faces: dict[str, str]) -> FontSet:
         path = (folder / faces[face]).resolve()
         if not path.is_file():
             raise FontError(f"font file {faces[face]!r} not found in {folder}")
-        names[face], charset = _register(path)
+        names[face], charset = _register(path, folder)
         charsets.append(charset)
         files.append(path)
     family = names["regular"]

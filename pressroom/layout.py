@@ -134,7 +134,7 @@ def load_layouts(folder: Path, shown_root: str, problems: Problems) -> dict[str,
     raw: dict[str, tuple[Map, str, Path]] = {}
     for path in sorted(folder.glob("*.yaml")):
         shown = f"{shown_root.rstrip('/')}/{path.name}"
-        data = load_yaml(path, shown, problems)
+        data = load_yaml(path, shown, problems, folder)
         if data is None:
             continue
         if not isinstance(data, Map):

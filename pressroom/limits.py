@@ -20,4 +20,3 @@ MAX_IMAGE_PIXELS = 25_000_000          # width x height of a raster logo (5000 x
 
 # output ------------------------------------------------------------------------
 MAX_NAME_BYTES = 255                   # one file or folder name (most file systems)
-MAX_SLUG = 80                          # characters in a procedure's file name (its PDF's name)

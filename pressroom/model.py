@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Logo:
+    """A checked logo file's bytes: renderers draw these and never open a file."""
+
+    path: Path       # inside the content tree; an input of every document
+    shown: str       # as messages name it
+    kind: str        # "png", "jpeg" or "svg"
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -97,7 +108,7 @@ class Clinic:
     address: tuple[str, ...]
     language: str
     brand: Brand
-    logo: str | None  # absolute path, checked to lie inside the content tree
+    logo: Logo | None
     origin: Origin
     reading_grade: float = 8.0  # target reading level for every document
 

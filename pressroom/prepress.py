@@ -8,7 +8,7 @@ reach the file; office output passes colours through unchanged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from io import BytesIO
 
 from PIL import Image, ImageChops, ImageMath
 from reportlab.lib.colors import CMYKColor, toColor
@@ -128,8 +128,9 @@ class PlacedImage:
     aspect: float          # width / height
 
 
-def open_image(path: str) -> Image.Image:
-    with Image.open(path) as img:
+def open_image(data: bytes) -> Image.Image:
+    """Bytes already checked by `images.check_raster` (kind, size, whole)."""
+    with Image.open(BytesIO(data)) as img:
         img.load()
         return img.copy()
 
@@ -155,18 +156,18 @@ def to_cmyk(img: Image.Image, background: str) -> Image.Image:
     return Image.merge("CMYK", [ink(r), ink(g), ink(b), k])
 
 
-def place_image(path: str, press: bool, background: str) -> PlacedImage:
-    img = open_image(path)
+def place_image(data: bytes, press: bool, background: str) -> PlacedImage:
+    img = open_image(data)
     aspect = img.width / img.height
     if press:
         return PlacedImage(ImageReader(to_cmyk(img, background)), None, aspect)
-    return PlacedImage(ImageReader(path), "auto", aspect)
+    return PlacedImage(ImageReader(BytesIO(data)), "auto", aspect)
 
 
-def low_resolution(path: str | Path, width_pt: float, height_pt: float, min_dpi: int,
+def low_resolution(data: bytes, width_pt: float, height_pt: float, min_dpi: int,
                    shown: str, where: str) -> Problem | None:
     """A warning naming the file when an image is below `min_dpi` at its placed size."""
-    img = open_image(str(path))
+    img = open_image(data)
     dpi = image_dpi(img, width_pt, height_pt)
     if dpi >= min_dpi - 0.5:
         return None

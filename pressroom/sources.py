@@ -11,7 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from . import limits
 from .errors import Problems
+from .inputs import Refused, read_bytes
 
 # Tags a plain data file may use; anything else (e.g. !!python/object) is refused.
 _SAFE_TAGS = {
@@ -114,12 +116,13 @@ def decode_text(data: bytes, path: str, problems: Problems) -> str | None:
         return None
 
 
-def load_yaml(path: Path, shown: str, problems: Problems):
-    """Return the file's data as Map/Seq/scalars, or None after adding problems."""
+def load_yaml(path: Path, shown: str, problems: Problems, root: Path):
+    """Return the file's data as Map/Seq/scalars, or None after adding problems.
+    Only a regular file inside `root`, within the size limit, is read."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(shown, 0, f"cannot read file: {exc.strerror}")
+        data = read_bytes(path, root, limits.MAX_YAML_BYTES)
+    except Refused as exc:
+        problems.add(shown, 0, f"cannot use this file: {exc}")
         return None
     text = decode_text(data, shown, problems)
     if text is None:

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import __version__
+from .inputs import Listing, Refused, hash_file, list_tree
 
 def _code_digest() -> str:
     """The generator's own code and data, so a changed renderer rebuilds what it made."""
@@ -34,9 +35,16 @@ class Trees:
     content: Path
     layouts: Path
     fonts: Path
+    shown: tuple[str, str, str] = ("content", "layouts", "fonts")  # how messages name them
 
     def labelled(self) -> list[tuple[str, Path]]:
         return [("content", self.content), ("layouts", self.layouts), ("fonts", self.fonts)]
+
+    @cached_property
+    def listings(self) -> dict[str, Listing]:
+        """Each tree walked once per run; the build and the no-change check share it."""
+        return {name: list_tree(root, shown)
+                for (name, root), shown in zip(self.labelled(), self.shown)}
 
     @cached_property
     def _resolved(self) -> list[tuple[str, Path]]:
@@ -59,29 +67,21 @@ class Hasher:
     def file(self, path: Path) -> str:
         if path not in self._cache:
             try:
-                self._cache[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
+                self._cache[path] = hash_file(path)
+            except Refused:
                 self._cache[path] = "missing"
         return self._cache[path]
 
 
-def input_files(trees: Trees) -> list[Path]:
-    files = []
-    for _, root in trees.labelled():
-        if root.is_dir():
-            files.extend(p for p in root.rglob("*") if p.is_file() and not _hidden(p, root))
-    return sorted(files)
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") or part == "__pycache__" for part in path.relative_to(root).parts)
-
-
-def tree_hash(trees: Trees, hasher: Hasher) -> str:
-    """One hash over every input file and the generator's version."""
+def tree_hash(trees: Trees, hasher: Hasher) -> str | None:
+    """One hash over every input file (by its label, never its absolute path) and the
+    generator's version; None when a tree holds something the build would refuse."""
     digest = hashlib.sha256(GENERATOR.encode())
-    for path in input_files(trees):
-        digest.update(trees.label(path).encode() + b"\0" + hasher.file(path).encode())
+    for name, listing in trees.listings.items():
+        if listing.problems:
+            return None
+        for rel in listing.files:
+            digest.update(f"{name}/{rel}".encode() + b"\0" + hasher.file(listing.path(rel)).encode())
     return digest.hexdigest()
 
 
@@ -101,6 +101,7 @@ def up_to_date(out: Path, manifest: dict, trees: Trees) -> bool:
     """True when nothing changed since the manifest was written and every PDF is intact."""
     hasher = Hasher()
     docs = manifest.get("documents")
-    return (bool(docs) and manifest.get("generator") == GENERATOR
-            and manifest.get("tree") == tree_hash(trees, hasher)
+    tree = tree_hash(trees, hasher)
+    return (bool(docs) and tree is not None and manifest.get("generator") == GENERATOR
+            and manifest.get("tree") == tree
             and all(output_intact(out, e, hasher) for e in docs))

@@ -85,7 +85,7 @@ def load_strings(folder: Path, shown_root: str, langs: list[str],
         path = folder / f"{lang}.yaml"
         if not path.is_file():
             return None
-        data = load_yaml(path, f"{shown_root}/{lang}.yaml", problems)
+        data = load_yaml(path, f"{shown_root}/{lang}.yaml", problems, folder)
         return dict(data) if isinstance(data, Map) else None
 
     base = read(FALLBACK)

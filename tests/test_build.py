@@ -14,7 +14,7 @@ import time
 import pytest
 
 from conftest import REPO, snapshot
-from pressroom.output import OutputLock, write_atomic
+from pressroom.output import OutputLock
 from pressroom.watch import watch
 
 
@@ -141,11 +141,11 @@ def test_killed_build_leaves_previous_outputs_intact(content, previous, run):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert snapshot(previous) == {k: v for k, v in snapshot(previous).items()}  # readable
-    after = {k: v for k, v in snapshot(previous).items() if not k.endswith(".tmp")}
+    after = {k: v for k, v in snapshot(previous).items() if not k.startswith(".pressroom-staging/")}
     assert after == before
-    # the next build sweeps any temp file a kill left and completes
+    # the next build sweeps what the kill left and completes
     assert run("--content", content, "--out", previous, "--quiet").code == 0
-    assert not list(previous.rglob("*.tmp"))
+    assert not (previous / ".pressroom-staging").exists()
 
 
 def test_second_build_on_a_locked_folder_is_refused(previous, run):
@@ -154,19 +154,6 @@ def test_second_build_on_a_locked_folder_is_refused(previous, run):
         result = run("--out", previous, "--force")
     assert result.code == 1 and "another build is writing" in result.err
     assert snapshot(previous) == before
-
-
-def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
-    target = tmp_path / "a.pdf"
-    target.write_bytes(b"old")
-
-    def boom(*args):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(KeyboardInterrupt):
-        write_atomic(target, b"new")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 
 
 def test_watch_rebuilds_after_a_change(tmp_path, capsys):

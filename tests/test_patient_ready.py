@@ -199,13 +199,14 @@ def test_reading_level_needs_no_network(monkeypatch):
     from conftest import REPO
     from pressroom.build import FIGURES
     from pressroom.content import load_content
+    from pressroom.inputs import list_tree
     from pressroom.readability import assess_all
 
     def refuse(*args, **kwargs):
         raise AssertionError("network used")
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    catalogues, _ = load_content(REPO / "content", "content", frozenset(range(0x20000)), FIGURES)
+    catalogues, _ = load_content(list_tree(REPO / "content", "content"), "content", frozenset(range(0x20000)), FIGURES)
     readings = assess_all(catalogues)
     assert {r.lang for r in readings} == {"en", "es"}
     assert all(0 < r.grade < 12 for r in readings)

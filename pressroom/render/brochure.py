@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 from reportlab.platypus import Spacer
 
@@ -22,7 +21,7 @@ from .art import SpineArt
 from .logo import load_logo
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
 from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
-from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, shown, tinted
+from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
 from .common import (Context, RenderError, Styles, WithAlt, block_flowables, box, color, doc_settings, esc, para,
                      review_line)
 
@@ -33,7 +32,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     if brochure is None:
         return []
     geometry = _checked(cat, brochure, layout, ctx)
-    extra = tuple(cat.files.get("brochure", ())) + ((Path(ctx.clinic.logo),) if ctx.clinic.logo else ())
+    extra = tuple(cat.files.get("brochure", ()))
     return [Job(path=output_name(cat.lang, "brochure", layout), kind="brochure", lang=cat.lang,
                 title=brochure.title.plain, layout=layout, source=brochure.origin, inputs=inputs + extra,
                 render=lambda: render_brochure(brochure, geometry, ctx))]
@@ -253,11 +252,11 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
     warnings: list[str] = []
     logo = None
     if ctx.clinic.logo:
-        logo = load_logo(ctx.clinic.logo, press, lay.colors["paper"])
+        logo = load_logo(ctx.clinic.logo, ctx.fonts, press, lay.colors["paper"])
         placed = Picture(logo, *logo_box(geo.sizes))
         if geo.min_dpi and logo.image is not None:  # a vector logo has no resolution to check
-            low = prepress.low_resolution(ctx.clinic.logo, placed.width, placed.height, geo.min_dpi,
-                                              shown(Path(ctx.clinic.logo)), f"layout {lay.name}")
+            low = prepress.low_resolution(ctx.clinic.logo.data, placed.width, placed.height, geo.min_dpi,
+                                          ctx.clinic.logo.shown, f"layout {lay.name}")
             if low:
                 warnings.append(low)
     fitted = compose(brochure, geo, ctx, logo)

@@ -167,7 +167,7 @@ def locate(paths: tuple[Path, ...], *keys) -> tuple[str, int]:
     found again here, only when there is something to report.
     """
     for path in reversed(paths):
-        node = load_yaml(path, shown(path), Problems())
+        node = load_yaml(path, shown(path), Problems(), path.parent)
         if not (isinstance(node, Map) and keys and keys[0] in node):
             continue
         line = node.line_of(keys[0])

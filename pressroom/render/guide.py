@@ -428,7 +428,7 @@ class Furniture:
         clinic, start = self.clinic, top
         if clinic.logo:
             size = self.styles["cover_clinic"].leading * 2.2
-            used, _ = draw_logo(canv, load_logo(clinic.logo), x, top - size, size * 2, size)
+            used, _ = draw_logo(canv, load_logo(clinic.logo, self.ctx.fonts), x, top - size, size * 2, size)
             x, width = x + used + 12, width - used - 12
         for markup, style in lines:
             top -= self.text(canv, markup, style, x, top, width) + 2

@@ -63,7 +63,7 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
         text_left = mg.left
         if page == 1 and clinic.logo:
             logo_h = band * 0.6
-            used, _ = draw_logo(canv, load_logo(clinic.logo), mg.left, lay.height - band * 0.8,
+            used, _ = draw_logo(canv, load_logo(clinic.logo, ctx.fonts), mg.left, lay.height - band * 0.8,
                                 logo_h * 2.5, logo_h)
             text_left += used + 8
         width = lay.width - text_left - mg.right

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from io import BytesIO
 
-from .. import prepress
+from .. import model as m, prepress
+from ..fonts import FontSet
 from .common import RenderError
 
 
@@ -16,31 +18,60 @@ class Logo:
     drawing: object | None             # an SVG logo as a ReportLab Drawing (stays vector)
 
 
-def is_vector(path: str) -> bool:
-    return path.lower().endswith(".svg")
-
-
 @lru_cache(maxsize=8)
-def load_logo(path: str, press: bool = False, background: str = "#ffffff") -> Logo:
+def load_logo(logo: m.Logo, fonts: FontSet, press: bool = False, background: str = "#ffffff") -> Logo:
     """For press, a raster logo is converted to CMYK; a vector one is converted as it is
     drawn, by the press canvas's CMYK colour setter."""
-    if is_vector(path):
-        drawing = read_svg(path)
+    if logo.kind == "svg":
+        drawing = read_svg(logo.data, fonts)
         if drawing is None:
-            raise RenderError(f"the logo {path} is not an SVG this generator can read; export it again "
-                              "or use PNG")
+            raise RenderError(f"the logo {logo.shown} is not an SVG this generator can read; export it "
+                              "again or use PNG")
         return Logo(drawing.width / drawing.height, None, drawing)
-    image = prepress.place_image(path, press, background)
+    image = prepress.place_image(logo.data, press, background)
     return Logo(image.aspect, image, None)
 
 
-def read_svg(path: str):
+class _BundledFonts:
+    """svglib's font map, answering every lookup with the bundled faces: an SVG can never
+    make the renderer search the system for a font (or open a path it names)."""
+
+    def __init__(self, fonts: FontSet):
+        self.fonts = fonts
+
+    def find_font(self, name: str, weight: str = "normal", style: str = "normal") -> tuple[str, bool]:
+        bold = weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
+        italic = style in ("italic", "oblique")
+        face = {(False, False): "regular", (True, False): "bold", (False, True): "italic",
+                (True, True): "bold_italic"}[bold, italic]
+        return self.fonts.face(face), True
+
+
+def read_svg(data: bytes, fonts: FontSet):
+    """An SVG (checked by `images.check_svg`) as a ReportLab drawing, from bytes, so that
+    svglib has no file path to resolve references against."""
+    from reportlab.graphics.shapes import Group, String
     from svglib.svglib import svg2rlg  # imported only for SVG logos
+    font_map = _BundledFonts(fonts)
     try:
-        drawing = svg2rlg(path)
+        drawing = svg2rlg(BytesIO(data), font_map=font_map)
     except Exception:  # svglib raises many kinds for a malformed file; all mean "cannot read"
         return None
-    return drawing if drawing is not None and drawing.width > 0 and drawing.height > 0 else None
+    if drawing is None or drawing.width <= 0 or drawing.height <= 0:
+        return None
+
+    def embed(node) -> None:  # text svglib set in its default font gets the bundled one
+        for child in getattr(node, "contents", ()):
+            if isinstance(child, String) and child.fontName not in _faces(fonts):
+                child.fontName = fonts.regular
+            elif isinstance(child, Group):
+                embed(child)
+    embed(drawing)
+    return drawing
+
+
+def _faces(fonts: FontSet) -> set[str]:
+    return {fonts.regular, fonts.bold, fonts.italic, fonts.bold_italic}
 
 
 def fit(logo: Logo, max_width: float, max_height: float) -> tuple[float, float]:
