@@ -53,3 +53,41 @@ def previous(built, tmp_path) -> Path:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+SMALL_LAYOUTS = ("base.yaml", "leaflet-letter.yaml")
+
+
+@pytest.fixture(scope="session")
+def small_layouts(tmp_path_factory) -> Path:
+    """Only the Letter leaflet layout: hostile-input cases build in a fraction of a second."""
+    target = tmp_path_factory.mktemp("small") / "layouts"
+    (target / "strings").mkdir(parents=True)
+    for name in SMALL_LAYOUTS:
+        shutil.copy(REPO / "layouts" / name, target / name)
+    shutil.copy(REPO / "layouts/strings/en.yaml", target / "strings/en.yaml")
+    return target
+
+
+def make_small_content(target: Path) -> Path:
+    """The shipped clinic and glossary with two procedures."""
+    (target / "procedures").mkdir(parents=True)
+    for name in ("clinic.yaml", "glossary.yaml", "procedures/discectomy.yaml", "procedures/kyphoplasty.yaml"):
+        shutil.copy(REPO / "content" / name, target / name)
+    return target
+
+
+@pytest.fixture
+def small(tmp_path, small_layouts, capsys):
+    """A small content tree in tmp_path/content and a way to build it (in-process)."""
+    class Small:
+        content = make_small_content(tmp_path / "content")
+        layouts = small_layouts
+
+        def run(self, *args, content=None, out=None) -> Run:
+            argv = ["--content", content or self.content, "--layouts", self.layouts,
+                    "--fonts", REPO / "fonts", "--out", out or tmp_path / "out", "--jobs", "1", *args]
+            code = main([str(a) for a in argv], root=REPO)
+            captured = capsys.readouterr()
+            return Run(code, captured.out, captured.err)
+    return Small()

@@ -67,6 +67,7 @@ def read_svg(data: bytes, fonts: FontSet):
             elif isinstance(child, Group):
                 embed(child)
     embed(drawing)
+    drawing.initialFontName = fonts.regular  # the renderer's starting state, used before any text
     return drawing
 
 
