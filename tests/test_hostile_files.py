@@ -360,3 +360,22 @@ def test_hidden_files_are_not_content_for_the_build_or_the_check(small, tmp_path
     assert "nothing to do" in small.run().out
     assert small.run("--check").code == 0
     assert small.run("--force", "--quiet").code == 0
+
+
+def test_a_language_folder_for_the_top_level_language_is_named(small, tmp_path):
+    (small.content / "en/procedures").mkdir(parents=True)
+    shutil.copy(small.content / "procedures/discectomy.yaml", small.content / "en/procedures/discectomy.yaml")
+    result = small.run()
+    assert result.code == 1
+    assert result.err.splitlines()[0].endswith(
+        "content/en: the top-level content is already in 'en' (language: en in clinic.yaml); move "
+        "these files up a level, or set clinic.yaml's language to the one the top level is written in")
+    assert "layout" not in result.err
+
+
+def test_the_tree_hash_is_the_same_from_a_relative_or_absolute_path(small, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert small.run("--quiet", content=Path("content"), out=tmp_path / "a").code == 0
+    assert small.run("--quiet", content=small.content.resolve(), out=tmp_path / "b").code == 0
+    a, b = (json.loads((tmp_path / f"{x}/manifest.json").read_text()) for x in "ab")
+    assert a["tree"] == b["tree"] and a == b
