@@ -24,6 +24,7 @@ _LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 _LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 DEFAULT_BRAND = m.Brand(primary="#1d4e89", accent="#2a7f8f")
 _BLOCK_KINDS = ("bullets", "steps", "note", "figure")
+_NO_PROCEDURES = "; there are no procedure files (procedures/*.yaml) next to this guide"
 
 
 def _expected(value) -> str:
@@ -408,7 +409,7 @@ class ContentLoader:
             for slug in section.procedures:
                 if slug != "*" and slug not in slugs:
                     r.error(items.line_of(i), f"sections[{i + 1}].procedures",
-                            f"no procedure {slug!r}{did_you_mean(slug, slugs)}")
+                            f"no procedure {slug!r}{did_you_mean(slug, slugs, _NO_PROCEDURES)}")
         guide = m.Guide(
             title=r.field_text(data, "title", ""),
             subtitle=r.field_text(data, "subtitle", "", required=False),

@@ -65,7 +65,11 @@ class Problems:
             raise ContentError(self.items)
 
 
-def did_you_mean(key: str, allowed) -> str:
-    """The hint appended to an unknown-key error."""
-    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(sorted(allowed))}"
+def did_you_mean(key: str, allowed, none: str = "") -> str:
+    """The hint appended to an unknown-name error: the closest allowed name, else the list of
+    them, else `none` (words for "there is nothing to choose from"), never an empty list."""
+    allowed = sorted(allowed)
+    if not allowed:
+        return none
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
