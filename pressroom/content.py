@@ -18,9 +18,10 @@ from .errors import Problem, Problems, did_you_mean, warning
 from .sources import Map, Seq, load_yaml
 from .text import TextError, missing_glyphs, render_template, to_markup
 
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+# Whole-value patterns end in \Z, not $: `$` also matches before a final newline ("es\n").
+_HEX = re.compile(r"\A#(?:[0-9a-fA-F]{3}){1,2}\Z")
+_SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
+_LANG = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\Z")
 _LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 DEFAULT_BRAND = m.Brand(primary="#1d4e89", accent="#2a7f8f")
 _BLOCK_KINDS = ("bullets", "steps", "note", "figure")

@@ -51,9 +51,11 @@ class Built:
 
 @pytest.fixture
 def build(run, content, tmp_path):
-    """Build `content` with some layouts (default: the Letter leaflet); return a Built."""
-    def _build(*layouts: str, extra=()):
-        folder = layouts_of(tmp_path / f"l{len(list(tmp_path.glob('l*')))}", *(layouts or ("leaflet-letter",)))
+    """Build `content` with some layouts (default: the Letter leaflet); return a Built.
+    `layouts` may instead be a prepared layouts folder."""
+    def _build(*layouts, extra=()):
+        folder = layouts[0] if layouts and isinstance(layouts[0], Path) else layouts_of(
+            tmp_path / f"l{len(list(tmp_path.glob('l*')))}", *(layouts or ("leaflet-letter",)))
         result = run("--content", content, "--layouts", folder, "--out", tmp_path / "out", "--quiet",
                      "--jobs", "1", *extra)
         return Built(result, content)
@@ -70,3 +72,40 @@ def test_a_hint_never_ends_in_an_empty_list(content, build):
     assert (f"content/guide.yaml:{line}: sections[3].procedures: no procedure 'discectomy'; there are "
             "no procedure files (procedures/*.yaml) next to this guide") in result.lines
     assert not [ln for ln in result.lines if re.search(r"allowed: ?$", ln)]
+
+
+# -- whole values ------------------------------------------------------------------------------
+
+def test_a_file_name_with_a_final_newline_is_not_a_slug(content, build):
+    shutil.copy(content / DISC, content / "procedures/extra\n.yaml")
+    result = build()
+    assert result.code == 1
+    assert result.problems() == ["content/procedures/extra\\n.yaml:1: file name 'extra\\n.yaml': use lower-case "
+                                 "letters, digits and hyphens (it becomes the PDF's name)"]
+
+
+def test_a_folder_name_with_a_final_newline_is_not_a_language(content, build, tmp_path):
+    (content / "es").rename(content / "es\n")
+    result = build()
+    assert result.code == 0, result.err
+    assert result.lines == ["content/es\\n: warning: this folder is not a language code (lower case, like es or "
+                            "pt-br), so nothing in it is built"]
+    assert not (tmp_path / "out/es\n").exists() and (tmp_path / "out/en").is_dir()
+
+
+def test_a_colour_with_a_final_newline_is_refused(content, build):
+    edit(content / "clinic.yaml", 'primary: "#1d4e89"', 'primary: "#1d4e89\\n"')
+    result = build()
+    line = line_of(content / "clinic.yaml", "primary:")
+    assert result.code == 1
+    assert result.problems() == [f"content/clinic.yaml:{line}: brand.primary: expected a hex colour like "
+                                 "\"#1d4e89\", found '#1d4e89\\n'"]
+
+
+def test_a_layout_colour_with_a_final_newline_is_refused(build, tmp_path):
+    layouts = layouts_of(tmp_path / "mine", "leaflet-letter")
+    edit(layouts / "base.yaml", 'text: "#1f2933"', 'text: "#1f2933\\n"')
+    result = build(layouts)
+    assert result.code == 1
+    assert any(re.fullmatch(r".*layouts/base\.yaml:\d+: colors\.text: expected \"#rrggbb\" .*found '#1f2933\\n'", ln)
+               for ln in result.lines), result.err
