@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import model as m
 from .errors import Problem, Problems, did_you_mean, warning
-from .sources import Map, Seq, load_yaml
+from .sources import Map, Seq, as_written, load_yaml
 from .text import TextError, missing_glyphs, render_template, to_markup
 
 # Whole-value patterns end in \Z, not $: `$` also matches before a final newline ("es\n").
@@ -84,7 +84,7 @@ class FileReader:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(line, field, f"expected text, found {_expected(value)}")
             return None
-        text = " ".join(str(value).split())
+        text = " ".join(as_written(value).split())  # `version: 1.10` stays 1.10, not 1.1
         if not text:
             self.error(line, field, "is empty")
             return None

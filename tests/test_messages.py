@@ -109,3 +109,32 @@ def test_a_layout_colour_with_a_final_newline_is_refused(build, tmp_path):
     assert result.code == 1
     assert any(re.fullmatch(r".*layouts/base\.yaml:\d+: colors\.text: expected \"#rrggbb\" .*found '#1f2933\\n'", ln)
                for ln in result.lines), result.err
+
+
+# -- numbers as written --------------------------------------------------------------------------
+
+def page_text(pdf: Path, page: int = 0) -> str:
+    return " ".join(PdfReader(pdf).pages[page].extract_text().split())
+
+
+def test_a_version_keeps_its_digits(content, build, tmp_path):
+    edit(content / DISC, "  version: 1\n", "  version: 1.10\n")
+    edit(content / "clinic.yaml", 'phone: "(555) 555-0142"', "phone: 0142")
+    result = build()
+    assert result.code == 0, result.err
+    text = page_text(tmp_path / "out/en/letter/leaflet-discectomy.pdf")
+    assert "RSC-PL-001 · v1.10 ·" in text and "v1.1 " not in text
+    assert "Spine Center · 0142 ·" in text  # not 98, the octal number YAML reads
+
+
+def test_translation_versions_compare_as_written(content, build):
+    """1.10 is newer than 1.9: a source at 1.10 makes a translation at 1.9 out of date."""
+    edit(content / DISC, "  version: 1\n", "  version: 1.10\n")
+    es = content / "es" / DISC
+    edit(es, "  version: 1\n", "  version: 1.9\n")
+    result = build()
+    assert result.code == 0, result.err
+    assert [ln for ln in result.lines if "older than its source" in ln] == [
+        "content/es/procedures/discectomy.yaml: warning: this translation (version 1.9) is older than its "
+        "source content/procedures/discectomy.yaml (version 1.10); update the translation and its "
+        "review.version"]
