@@ -45,6 +45,9 @@ class FileReader:
     def error(self, line: int, field: str, message: str) -> None:
         self.problems.add(self.shown, line, message, field)
 
+    def warn(self, line: int, message: str) -> None:
+        self.problems.warn(self.shown, line, message)
+
     def origin(self, line: int) -> m.Origin:
         return m.Origin(self.shown, line)
 
@@ -248,6 +251,18 @@ def _is_svg(path: Path) -> bool:
     return root.tag.rsplit("}", 1)[-1] == "svg"
 
 
+def _empty_colours(data: Map, base: m.Brand) -> list[tuple[int, str, str]]:
+    """(line, field, what is used instead) for each brand key written without a value, as
+    `primary: #aa0000` is: unquoted, the colour is a YAML comment and the key is empty."""
+    brand = data.get("brand")
+    if "brand" in data and brand is None:
+        return [(data.line_of("brand"), "brand", f"the colours stay {base.primary} and {base.accent}")]
+    if not isinstance(brand, Map):
+        return []
+    return [(brand.line_of(key), f"brand.{key}", f"it stays {getattr(base, key)}")
+            for key in ("primary", "accent") if key in brand and brand[key] is None]
+
+
 def _collation_key(term: str) -> tuple[str, str]:
     """Dictionary order in any Latin-script language: accents sort with their base letter."""
     base = "".join(c for c in unicodedata.normalize("NFKD", term) if not unicodedata.combining(c))
@@ -308,6 +323,9 @@ class ContentLoader:
                           for i, v in enumerate(items))
         brand = data.get("brand")
         base_brand = base.brand if base else DEFAULT_BRAND
+        for line, field, kept in _empty_colours(data, base_brand):
+            r.warn(line, f"{field} is empty, so {kept}; write a colour in quotes, like "
+                   "primary: \"#aa0000\" (without quotes YAML reads # and the rest of the line as a comment)")
         if brand is not None and r.mapping(brand, data.line_of("brand"), "brand",
                                            optional=("primary", "accent")):
             brand = m.Brand(
@@ -528,7 +546,8 @@ def load_content(root: Path, shown_root: str, charset: frozenset[int],
         cat.files["clinic"] = [clinic_path] + ([lang_clinic_path] if lang_clinic_path.is_file() else [])
         catalogues.append(cat)
     problems.raise_if_any()
-    return catalogues, ignored + review_warnings(catalogues, today()) + translation_warnings(catalogues)
+    return catalogues, (ignored + problems.warnings + review_warnings(catalogues, today())
+                        + translation_warnings(catalogues))
 
 
 def today() -> dt.date:

@@ -55,13 +55,18 @@ class BuildLocked(OutputError):
 
 
 class Problems:
-    """Collects problems across files so a build reports them all at once."""
+    """Collects problems across files so a build reports them all at once; warnings found on
+    the way are kept apart, since they do not stop the build."""
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def add(self, path: str, line: int, message: str, field: str = "") -> None:
         self.items.append(Problem(str(path), line, message, field))
+
+    def warn(self, path: str, line: int, message: str) -> None:
+        self.warnings.append(warning(path, line, message))
 
     def extend(self, other: "Problems | list[Problem]") -> None:
         self.items.extend(other.items if isinstance(other, Problems) else other)

@@ -138,3 +138,32 @@ def test_translation_versions_compare_as_written(content, build):
         "content/es/procedures/discectomy.yaml: warning: this translation (version 1.9) is older than its "
         "source content/procedures/discectomy.yaml (version 1.10); update the translation and its "
         "review.version"]
+
+
+# -- brand colours ---------------------------------------------------------------------------------
+
+def test_an_unquoted_colour_warns_with_file_and_line(content, build):
+    edit(content / "clinic.yaml", 'primary: "#1d4e89"', "primary: #aa0000")
+    line = line_of(content / "clinic.yaml", "primary:")
+    expected = (f"content/clinic.yaml:{line}: warning: brand.primary is empty, so it stays #1d4e89; write a "
+                "colour in quotes, like primary: \"#aa0000\" (without quotes YAML reads # and the rest of the "
+                "line as a comment)")
+    result = build()
+    assert result.code == 0 and expected in result.lines, result.err
+    strict = build(extra=["--strict"])
+    assert strict.code == 1 and expected in strict.lines
+
+
+def test_an_empty_brand_warns(content, build):
+    text = (content / "clinic.yaml").read_text(encoding="utf-8")
+    (content / "clinic.yaml").write_text(text[:text.index("brand:")] + "brand: # our colours\n", encoding="utf-8")
+    (content / "es/clinic.yaml").write_text("brand:\n  accent:\n", encoding="utf-8")
+    result = build()
+    line = line_of(content / "clinic.yaml", "brand:")
+    assert result.code == 0, result.err
+    assert [ln for ln in result.lines if "is empty" in ln] == [
+        f"content/clinic.yaml:{line}: warning: brand is empty, so the colours stay #1d4e89 and #2a7f8f; write a "
+        "colour in quotes, like primary: \"#aa0000\" (without quotes YAML reads # and the rest of the line as a "
+        "comment)",
+        "content/es/clinic.yaml:2: warning: brand.accent is empty, so it stays #2a7f8f; write a colour in quotes, "
+        "like primary: \"#aa0000\" (without quotes YAML reads # and the rest of the line as a comment)"]
