@@ -16,7 +16,7 @@ from pathlib import Path
 from . import model as m
 from .errors import Problem, Problems, did_you_mean, warning
 from .sources import Map, Seq, as_written, load_yaml
-from .text import TextError, missing_glyphs, render_template, to_markup
+from .text import TextError, email_address, missing_glyphs, render_template, to_markup, web_address
 
 # Whole-value patterns end in \Z, not $: `$` also matches before a final newline ("es\n").
 _HEX = re.compile(r"\A#(?:[0-9a-fA-F]{3}){1,2}\Z")
@@ -80,8 +80,9 @@ class FileReader:
         return None
 
     # scalars -------------------------------------------------------------------
-    def string(self, value, line: int, field: str) -> str | None:
-        """Plain text with no markup (phone numbers, ids, names)."""
+    def string(self, value, line: int, field: str, check=None) -> str | None:
+        """Plain text with no markup (phone numbers, ids, names); `check` (a text.py checker
+        raising TextError) may refuse or normalise it before its characters are checked."""
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -91,6 +92,12 @@ class FileReader:
         if not text:
             self.error(line, field, "is empty")
             return None
+        if check is not None:
+            try:
+                text = check(text)
+            except TextError as exc:
+                self.error(line, field, str(exc))
+                return None
         self._glyphs(text, line, field)
         return text
 
@@ -310,8 +317,8 @@ class ContentLoader:
                          optional=tuple(k for k in keys if k not in required)):
             return None
 
-        def s(key, default=None):
-            value = r.string(data.get(key), data.line_of(key), key)
+        def s(key, default=None, check=None):
+            value = r.string(data.get(key), data.line_of(key), key, check)
             return value if value is not None else default
 
         address = data.get("address")
@@ -345,8 +352,8 @@ class ContentLoader:
             phone=s("phone", base.phone if base else ""),
             emergency=s("emergency", base.emergency if base else "911"),
             after_hours=s("after_hours", base.after_hours if base else None),
-            website=s("website", base.website if base else None),
-            email=s("email", base.email if base else None),
+            website=s("website", base.website if base else None, web_address),
+            email=s("email", base.email if base else None, email_address),
             address=lines if lines is not None else (base.address if base else ()),
             language=language,
             brand=brand,

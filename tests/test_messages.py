@@ -30,8 +30,12 @@ def layouts_of(tmp_path: Path, *names: str) -> Path:
     """A layouts folder with only the named layouts (and what they extend): fast builds."""
     target = tmp_path / "layouts"
     target.mkdir(parents=True)
-    for name in ("base",) + names:
-        shutil.copy(REPO / "layouts" / f"{name}.yaml", target / f"{name}.yaml")
+    for name in names:
+        while name:
+            source = REPO / "layouts" / f"{name}.yaml"
+            shutil.copy(source, target / source.name)
+            name = next((ln.split(":", 1)[1].split("#")[0].strip() for ln in source.read_text().splitlines()
+                         if ln.startswith("extends:")), None)
     shutil.copytree(REPO / "layouts/strings", target / "strings")
     return target
 
@@ -167,3 +171,95 @@ def test_an_empty_brand_warns(content, build):
         "comment)",
         "content/es/clinic.yaml:2: warning: brand.accent is empty, so it stays #2a7f8f; write a colour in quotes, "
         "like primary: \"#aa0000\" (without quotes YAML reads # and the rest of the line as a comment)"]
+
+
+# -- links -----------------------------------------------------------------------------------------
+
+WEB_ADVICE = "; write a web address like https://example.org or example.org/patients"
+
+
+def uris(pdf: Path) -> list[str]:
+    return [a.get_object()["/A"]["/URI"] for page in PdfReader(pdf).pages for a in page.get("/Annots", [])
+            if "/URI" in a.get_object().get("/A", {})]
+
+
+@pytest.mark.parametrize("website, why", [
+    ("javascript:alert(1)", "'javascript:alert(1)' must start with https:// or http://"),
+    ("JavaScript:alert(1)", "'JavaScript:alert(1)' must start with https:// or http://"),
+    ("java\\tscript:alert(1)", "'java script:alert(1)' contains ' ', which cannot be part of a link"),
+    ("vbscript:msgbox(1)", "'vbscript:msgbox(1)' must start with https:// or http://"),
+    ("data:text/html,hi", "'data:text/html,hi' must start with https:// or http://"),
+    ("ftp://example.org", "'ftp://example.org' must start with https:// or http://"),
+    ("https:javascript:alert(1)", "'https:javascript:alert(1)' is not a whole web address (like "
+     "https://example.org/page)"),
+    ("https://example.org@evil.example", "'https://example.org@evil.example' is not a whole web address "
+     "(like https://example.org/page)"),
+    ('https://example.org/\\"onclick', "'https://example.org/\"onclick' contains '\"', which cannot be part "
+     "of a link"),
+    ("https://example.org/\\x07", "'https://example.org/\\x07' contains '\\x07', which cannot be part of a link"),
+])
+def test_a_website_that_is_not_a_web_address_is_refused(content, build, website, why):
+    edit(content / "clinic.yaml", "website: https://riverside-spine.example.org", f'website: "{website}"')
+    result = build()
+    line = line_of(content / "clinic.yaml", "website:")
+    assert result.code == 1
+    assert result.problems() == [f"content/clinic.yaml:{line}: website: {why}{WEB_ADVICE}"]
+
+
+@pytest.mark.parametrize("email, why", [
+    ("mailto:care@example.org", "write the address alone, without mailto:"),
+    ("care@example.org?bcc=all@example.org", "expected an e-mail address like care@example.org, found "
+     "'care@example.org?bcc=all@example.org'"),
+    ("javascript:alert(1)//@example.org", "expected an e-mail address like care@example.org, found "
+     "'javascript:alert(1)//@example.org'"),
+])
+def test_an_email_that_is_not_an_address_is_refused(content, build, email, why):
+    edit(content / "clinic.yaml", "email: care@riverside-spine.example.org", f'email: "{email}"')
+    result = build()
+    line = line_of(content / "clinic.yaml", "email:")
+    assert result.code == 1
+    assert result.problems() == [f"content/clinic.yaml:{line}: email: {why}"]
+
+
+def test_a_bare_domain_website_links_with_https(content, build, tmp_path):
+    edit(content / "clinic.yaml", "website: https://riverside-spine.example.org", "website: example.org/patients")
+    result = build("brochure-letter-office")
+    assert result.code == 0, result.err
+    pdf = tmp_path / "out/en/letter/brochure-office.pdf"
+    assert sorted(set(uris(pdf))) == ["https://example.org/patients", "mailto:care@riverside-spine.example.org"]
+    assert "example.org/patients" in page_text(pdf)  # shown without the scheme, beside the QR code
+
+
+@pytest.mark.parametrize("url, why", [
+    ("JavaScript:alert(1)", "'JavaScript:alert(1' must start with https://, http://, mailto: or tel:"),
+    ("jAvAsCrIpT:alert`1`", "'jAvAsCrIpT:alert`1`' contains '`', which cannot be part of a link"),
+    ("\u00a0javascript:alert`1`", None),  # a space before it: no link at all, the text prints as written
+    ("https://example.org/\"onmouseover=alert`1`", "'https://example.org/\"onmouseover=alert`1`' contains "
+     "'\"', which cannot be part of a link"),
+    ("https://example.org/'x", "\"https://example.org/'x\" contains \"'\", which cannot be part of a link"),
+    ("https://example.org/\u0007", "'https://example.org/\\x07' contains '\\x07', which cannot be part of a link"),
+    ("https://example.org/\u202e", "'https://example.org/\\u202e' contains '\\u202e', which cannot be part of "
+     "a link"),
+    ("mailto:care@example.org?bcc=all@example.org", "'mailto:care@example.org?bcc=all@example.org' is not an "
+     "e-mail address (like mailto:care@example.org)"),
+    ("tel:javascript:alert(1", "'tel:javascript:alert(1' is not a phone number (like tel:+15555550142)"),
+])
+def test_a_link_in_content_cannot_smuggle_anything(content, build, tmp_path, url, why):
+    import json
+    edit(content / DISC, "title: Discectomy", f"title: {json.dumps(f'Discectomy [see]({url})')}")
+    result = build()
+    if why is None:
+        assert result.code == 0, result.err
+        assert uris(tmp_path / "out/en/letter/leaflet-discectomy.pdf") == []
+        return
+    assert result.code == 1
+    assert result.problems() == [f"content/{DISC}:1: title: link {why}"]
+
+
+def test_allowed_links_are_live(content, build, tmp_path):
+    edit(content / DISC, "title: Discectomy", "title: \"Discectomy [a](HTTPS://Example.org/a?b=1&c=2) "
+         "[b](mailto:care@example.org) [c](tel:+1-555-555-0142)\"")
+    result = build()
+    assert result.code == 0, result.err
+    assert uris(tmp_path / "out/en/letter/leaflet-discectomy.pdf") == [
+        "HTTPS://Example.org/a?b=1&c=2", "mailto:care@example.org", "tel:+1-555-555-0142"]
