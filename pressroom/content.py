@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import model as m
-from .errors import Problem, Problems, did_you_mean, warning
+from .errors import Problem, Problems, closest, did_you_mean, warning
 from .sources import Map, Seq, as_written, load_yaml
 from .text import TextError, email_address, missing_glyphs, render_template, to_markup, web_address
 
@@ -48,8 +48,8 @@ class FileReader:
     def warn(self, line: int, message: str) -> None:
         self.problems.warn(self.shown, line, message)
 
-    def origin(self, line: int) -> m.Origin:
-        return m.Origin(self.shown, line)
+    def origin(self, line: int, field: str = "") -> m.Origin:
+        return m.Origin(self.shown, line, field)
 
     # structure -----------------------------------------------------------------
     def mapping(self, value, line: int, field: str, required: tuple = (), optional: tuple = ()) -> bool:
@@ -244,7 +244,8 @@ class FileReader:
                                   "review.reviewed_on"),
             next_review=self.date(value.get("next_review"), value.line_of("next_review"),
                                   "review.next_review"),
-            origin=self.origin(value.line),
+            origin=self.origin(value.line, "review"),
+            origins={key: self.origin(value.line_of(key), f"review.{key}") for key in fields if key in value},
         )
 
 
@@ -567,14 +568,27 @@ def today() -> dt.date:
 
 
 def review_warnings(catalogues: list[m.Catalogue], on: dt.date) -> list[Problem]:
+    """Review dates that need a person: a review in the future, a next review before the
+    last one (a slip of the keyboard) or one that has passed."""
     out = []
     for cat in catalogues:
         for doc in cat.documents().values():
-            due = doc.review.next_review
-            if due is not None and due < on:
-                out.append(warning(doc.review.origin.path, doc.review.origin.line,
-                                   f"review.next_review {due.isoformat()} has passed; have a clinician "
-                                   "review this text and update the review block"))
+            review = doc.review
+            done, due = review.reviewed_on, review.next_review
+
+            def warn(key: str, message: str) -> None:
+                where = review.origin_of(key)
+                out.append(warning(where.path, where.line, message))
+            if done is not None and done > on:
+                warn("reviewed_on", f"review.reviewed_on {done.isoformat()} is in the future (today is "
+                     f"{on.isoformat()}); write the date the clinician reviewed the text")
+            if due is not None and done is not None and due < done:
+                warn("next_review", f"review.next_review {due.isoformat()} "
+                     f"{'has passed, and ' if due < on else ''}is before review.reviewed_on "
+                     f"{done.isoformat()}; the next review comes after the last one: check both dates")
+            elif due is not None and due < on:
+                warn("next_review", f"review.next_review {due.isoformat()} has passed; have a clinician "
+                     "review this text and update the review block")
     return out
 
 
@@ -582,16 +596,31 @@ def _version(value: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", value))
 
 
+def _no_source(doc, key: str, root: str, lang: str, slugs: list[str]) -> Problem:
+    """A translated document with no document in the source language: built in that language
+    only, which is right for a text written for its readers and wrong for a misspelt name."""
+    path, prefix = doc.origin.path, f"{root}/{lang}/"
+    expected = f"{root}/{path[len(prefix):]}" if path.startswith(prefix) else key
+    close = closest(key.removeprefix("procedure:"), slugs) if key.startswith("procedure:") else None
+    hint = f"; did you mean {close}.yaml?" if close else ""
+    return warning(path, 0, f"this translation has no source ({expected} does not exist{hint}); "
+                   f"it is built in {lang} only")
+
+
 def translation_warnings(catalogues: list[m.Catalogue]) -> list[Problem]:
-    """A translation whose source has moved on (a newer review.version) is out of date."""
+    """A translation whose source has moved on (a newer review.version) is out of date; one
+    whose source does not exist is named."""
     if not catalogues:
         return []
     source = catalogues[0].documents()
+    root = catalogues[0].clinic.origin.path.rsplit("/", 1)[0]
+    slugs = [p.slug for p in catalogues[0].procedures]
     out = []
     for cat in catalogues[1:]:
         for key, doc in cat.documents().items():
             original = source.get(key)
             if original is None:
+                out.append(_no_source(doc, key, root, cat.lang, slugs))
                 continue
             try:
                 older = _version(doc.review.version) < _version(original.review.version)

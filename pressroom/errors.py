@@ -79,11 +79,16 @@ class Problems:
             raise ContentError(self.items)
 
 
+def closest(key: str, names) -> str | None:
+    """The name a typo of `key` most likely meant, if any is close."""
+    close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(key: str, allowed, none: str = "") -> str:
     """The hint appended to an unknown-name error: the closest allowed name, else the list of
     them, else `none` (words for "there is nothing to choose from"), never an empty list."""
-    allowed = sorted(allowed)
     if not allowed:
         return none
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+    close = closest(key, allowed)
+    return f"; did you mean {close!r}?" if close else f"; allowed: {', '.join(sorted(allowed))}"

@@ -263,3 +263,49 @@ def test_allowed_links_are_live(content, build, tmp_path):
     assert result.code == 0, result.err
     assert uris(tmp_path / "out/en/letter/leaflet-discectomy.pdf") == [
         "HTTPS://Example.org/a?b=1&c=2", "mailto:care@example.org", "tel:+1-555-555-0142"]
+
+
+# -- translations and review dates -------------------------------------------------------------------
+
+def test_a_translation_without_a_source_is_named_and_built(content, build, tmp_path):
+    shutil.copy(content / "es" / DISC, content / "es/procedures/discectomia.yaml")
+    result = build()
+    assert result.code == 0, result.err
+    assert result.lines == [
+        "content/es/procedures/discectomia.yaml: warning: this translation has no source "
+        "(content/procedures/discectomia.yaml does not exist; did you mean discectomy.yaml?); it is built in es only"]
+    assert (tmp_path / "out/es/letter/leaflet-discectomia.pdf").is_file()
+    assert build(extra=["--strict"]).code == 1
+
+
+def test_a_translated_guide_without_a_source(content, build):
+    (content / "guide.yaml").unlink()
+    result = build("guide-letter")
+    assert result.code == 0, result.err
+    assert "content/es/guide.yaml: warning: this translation has no source (content/guide.yaml does not exist); " \
+           "it is built in es only" in result.lines
+
+
+@pytest.mark.parametrize("today, reviewed_on, next_review, key, message", [
+    ((2026, 9, 20), "2026-09-14", "2026-09-15", "next_review", "review.next_review 2026-09-15 has passed; have "
+     "a clinician review this text and update the review block"),
+    ((2026, 9, 20), "2026-09-14", "2026-09-01", "next_review", "review.next_review 2026-09-01 has passed, and is "
+     "before review.reviewed_on 2026-09-14; the next review comes after the last one: check both dates"),
+    ((2027, 1, 1), "2026-09-14", "2027-12-31", None, None),
+    ((2027, 1, 1), "2027-02-01", "2028-02-01", "reviewed_on", "review.reviewed_on 2027-02-01 is in the future "
+     "(today is 2027-01-01); write the date the clinician reviewed the text"),
+])
+def test_review_dates_in_the_wrong_order_warn(content, build, monkeypatch, today, reviewed_on, next_review, key,
+                                              message):
+    import datetime as dt
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(*today, tzinfo=dt.timezone.utc).timestamp())))
+    for other in [*(content / "procedures").glob("*.yaml"), content / "guide.yaml", content / "brochure.yaml"]:
+        if other.name != "discectomy.yaml":
+            other.unlink()  # their dates would warn too
+    shutil.rmtree(content / "es")
+    edit(content / DISC, "reviewed_on: 2026-09-14", f"reviewed_on: {reviewed_on}")
+    edit(content / DISC, "next_review: 2027-09-14", f"next_review: {next_review}")
+    result = build()
+    assert result.code == 0, result.err
+    assert result.lines == ([f"content/{DISC}:{line_of(content / DISC, key + ':')}: warning: {message}"]
+                            if key else [])
