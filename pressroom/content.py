@@ -116,7 +116,7 @@ class FileReader:
             return None
         if self._glyphs(plain, line, field):
             return None
-        return m.Text(markup, plain, self.origin(line))
+        return m.Text(markup, plain, self.origin(line, field))
 
     def _glyphs(self, plain: str, line: int, field: str) -> bool:
         missing = missing_glyphs(plain, self.charset)
@@ -361,6 +361,7 @@ class ContentLoader:
             logo=self.logo(r, data) if "logo" in data else (base.logo if base else None),
             origin=r.origin(getattr(data, "line", 1)),
             reading_grade=self.grade(r, data, base.reading_grade if base else 8.0),
+            origins={**(base.origins if base else {}), **{key: r.origin(data.line_of(key), key) for key in data}},
         )
 
     def grade(self, r: FileReader, data: Map, default: float) -> float:
