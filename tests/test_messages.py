@@ -309,3 +309,135 @@ def test_review_dates_in_the_wrong_order_warn(content, build, monkeypatch, today
     assert result.code == 0, result.err
     assert result.lines == ([f"content/{DISC}:{line_of(content / DISC, key + ':')}: warning: {message}"]
                             if key else [])
+
+
+# -- what does not fit -------------------------------------------------------------------------------
+
+NO_REPR = re.compile(r"0x[0-9A-Fa-f]{6,}|Flowable|<\w+@")
+CTA_WORDS = ("Ask our team whether this care is right for you and what to expect on the day. " * 60).split()
+SHORT_BROCHURE = """title: Minimally Invasive Spine Surgery
+tagline: Smaller incisions.
+panels:
+  - {{heading: One, body: ["A short panel."]}}
+  - {{heading: Two, body: ["A short panel."]}}
+  - {{heading: Three, body: ["A short panel."]}}
+  - {{heading: Four, body: ["A short panel."]}}
+call_to_action: "{cta}"
+"""
+
+
+SHORT_CLINIC = """name: "{name}"
+phone: "(555) 555-0142"
+website: https://riverside-spine.example.org
+email: care@riverside-spine.example.org
+address: {address}
+"""
+CLINIC_LINES = {"name": 1, "address": 5}
+
+
+def brochure_misfits(content: Path, layouts: Path, words: int, name: str, address: list[str]) -> tuple:
+    """Set the call to action to `words` words and the clinic's name and address; what does not
+    fit the brochure (through the API: quicker than a build, to find where the back panel is full)."""
+    import json
+    from pressroom.build import Paths, plan
+    from pressroom.render.misfit import Misfits
+    (content / "brochure.yaml").write_text(SHORT_BROCHURE.format(cta=" ".join(CTA_WORDS[:words])))
+    (content / "clinic.yaml").write_text(SHORT_CLINIC.format(name=name, address=json.dumps(address)))
+    job = next(j for j in plan(Paths(content, layouts, REPO / "fonts", content.parent / "probe")).jobs
+               if j.kind == "brochure")
+    try:
+        job.render()
+    except Misfits as exc:
+        return exc.misfits
+    return ()
+
+
+NAME_40 = "Riverside Spine Center of Springfield ON"
+ADDRESS_4 = ["1200 River Road", "Suite 300", "Springfield", "ST 00000"]
+
+
+@pytest.fixture
+def full_back_panel(content, tmp_path):
+    """A brochure whose back panel is full to the last word of its call to action with a clinic
+    name and address as long as the layouts are made for (40 characters, 4 lines):
+    (layouts, words that fit)."""
+    shutil.rmtree(content / "es")
+    layouts = layouts_of(tmp_path / "brochure", "brochure-letter-office")
+    fits, spills = 1, len(CTA_WORDS)
+    assert not brochure_misfits(content, layouts, fits, NAME_40, ADDRESS_4)
+    assert brochure_misfits(content, layouts, spills, NAME_40, ADDRESS_4)
+    while spills - fits > 1:
+        middle = (fits + spills) // 2
+        if brochure_misfits(content, layouts, middle, NAME_40, ADDRESS_4):
+            spills = middle
+        else:
+            fits = middle
+    return layouts, fits
+
+
+@pytest.mark.parametrize("name, address, field, told", [
+    ("Riverside Spine Center and Minimally Invasive Surgery Institute of Springfield", ADDRESS_4, "name",
+     "is too long (78 characters) for the brochure's back panel in the brochure-letter-office layout; shorten it "
+     "to at most 40 characters"),
+    (NAME_40, ADDRESS_4 + ["United States", "Planet Earth"], "address",
+     "is too long (6 lines) for the brochure's back panel in the brochure-letter-office layout; keep it to at most "
+     "4 lines of at most 40 characters"),
+])
+def test_a_clinic_field_that_makes_a_panel_overflow_is_named(content, build, full_back_panel, name, address, field,
+                                                             told):
+    layouts, words = full_back_panel
+    brochure_misfits(content, layouts, words, name, address)
+    result = build(layouts)
+    assert result.code == 1
+    assert result.problems() == [f"content/clinic.yaml:{CLINIC_LINES[field]}: {field}: {told}"]
+
+
+def test_text_that_does_not_fit_is_cut_by_its_own_words(content, build, full_back_panel):
+    layouts, words = full_back_panel
+    brochure_misfits(content, layouts, words + 6, NAME_40, ADDRESS_4)
+    result = build(layouts)
+    assert result.code == 1
+    [problem] = result.problems()
+    cut = re.fullmatch(r"content/brochure\.yaml:8: call_to_action: the brochure's back panel does not fit even at "
+                       r"its smallest text sizes in the brochure-letter-office layout: it overflows by 0\.\d\d in "
+                       r"\(\d+ mm, about [1-3] lines?\); cut about (\d+) words?", problem)
+    assert cut and 1 <= int(cut[1]) <= 12, problem
+
+
+def test_a_very_long_phone_is_one_message_naming_clinic_yaml(content, build):
+    edit(content / "clinic.yaml", '"(555) 555-0142"', '"' + "5" * 5000 + '"')
+    result = build("leaflet-letter", "guide-letter", "brochure-letter-office")
+    assert result.code == 1
+    [problem] = result.problems()
+    assert problem.startswith("content/clinic.yaml:2: phone: ") and problem.endswith("shorten it to at most 20 "
+                                                                                       "characters"), problem
+    assert not NO_REPR.search(result.err)
+
+
+def test_a_note_taller_than_a_page_is_named_once_for_every_layout(content, build):
+    note = "Bring a list of your medicines and any questions you have for the team. " * 120
+    edit(content / DISC, "      - note: >-\n", f"      - note: \"{note.strip()}\"\n      - >-\n")
+    result = build("leaflet-letter", "guide-letter")
+    line = line_of(content / DISC, "- note:")
+    assert result.code == 1
+    [problem] = result.problems()
+    cut = re.fullmatch(rf"content/{DISC}:{line}: sections\[4\]\.body\[2\]\.note: this note does not fit on one page "
+                       r"\(it cannot break across pages\) in the guide-letter and leaflet-letter layouts: it overflows "
+                       r"by up to \d+\.\d\d in \(\d+ mm, about \d+ lines\); cut about (\d+) words", problem)
+    assert cut, problem
+    assert len(note.split()) // 2 < int(cut[1]) < len(note.split())  # a page holds some of it, not most
+
+
+def test_a_leaflet_past_its_pages_is_cut_by_its_own_words(content, build):
+    extra = "".join(f"  - heading: Extra {i}\n    body: [\"{'A long sentence that fills the page. ' * 12}\"]\n"
+                    for i in range(12))
+    edit(content / DISC, "sections:\n", "sections:\n" + extra)
+    result = build("leaflet-letter", "leaflet-a4")
+    assert result.code == 1
+    [problem] = result.problems()
+    cut = re.fullmatch(rf"content/{DISC}:1: the leaflet does not fit on 2 pages in the leaflet-a4 and leaflet-letter "
+                       r"layouts: it overflows by up to \d+\.\d\d in \(\d+ mm, about \d+ lines\); cut about (\d+) "
+                       r"words or move detail to the guide", problem)
+    assert cut, problem
+    added = 12 * (2 + 12 * 7)
+    assert added // 2 < int(cut[1]) < added  # the two pages hold the original text and some of the new
