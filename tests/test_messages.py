@@ -441,3 +441,11 @@ def test_a_leaflet_past_its_pages_is_cut_by_its_own_words(content, build):
     assert cut, problem
     added = 12 * (2 + 12 * 7)
     assert added // 2 < int(cut[1]) < added  # the two pages hold the original text and some of the new
+
+
+def test_a_field_a_translation_overrides_is_named_in_its_own_clinic_yaml(content, build):
+    (content / "es/clinic.yaml").write_text('phone: "' + "5" * 5000 + '"\n', encoding="utf-8")
+    result = build()
+    assert result.code == 1
+    [problem] = result.problems()
+    assert problem.startswith("content/es/clinic.yaml:1: phone: "), problem
