@@ -576,21 +576,22 @@ def review_warnings(catalogues: list[m.Catalogue], on: dt.date) -> list[Problem]
         for doc in cat.documents().values():
             review = doc.review
             done, due = review.reviewed_on, review.next_review
-
-            def warn(key: str, message: str) -> None:
-                where = review.origin_of(key)
-                out.append(warning(where.path, where.line, message))
             if done is not None and done > on:
-                warn("reviewed_on", f"review.reviewed_on {done.isoformat()} is in the future (today is "
-                     f"{on.isoformat()}); write the date the clinician reviewed the text")
+                out.append(_at(review, "reviewed_on", f"review.reviewed_on {done.isoformat()} is in the "
+                               f"future (today is {on.isoformat()}); write the date the clinician reviewed the text"))
             if due is not None and done is not None and due < done:
-                warn("next_review", f"review.next_review {due.isoformat()} "
-                     f"{'has passed, and ' if due < on else ''}is before review.reviewed_on "
-                     f"{done.isoformat()}; the next review comes after the last one: check both dates")
+                out.append(_at(review, "next_review", f"review.next_review {due.isoformat()} "
+                               f"{'has passed, and ' if due < on else ''}is before review.reviewed_on "
+                               f"{done.isoformat()}; the next review comes after the last one: check both dates"))
             elif due is not None and due < on:
-                warn("next_review", f"review.next_review {due.isoformat()} has passed; have a clinician "
-                     "review this text and update the review block")
+                out.append(_at(review, "next_review", f"review.next_review {due.isoformat()} has passed; have "
+                               "a clinician review this text and update the review block"))
     return out
+
+
+def _at(review: m.Review, key: str, message: str) -> Problem:
+    where = review.origin_of(key)
+    return warning(where.path, where.line, message)
 
 
 def _version(value: str) -> tuple:
