@@ -15,18 +15,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import limits, model as m
-from .errors import Problem, Problems, did_you_mean, warning
+from .errors import Problem, Problems, closest, did_you_mean, warning
 from .images import RASTER, LogoError, check_raster, check_svg
 from .inputs import Listing, Refused, read_bytes
-from .sources import Map, Seq, load_yaml
-from .text import TextError, missing_glyphs, render_template, to_markup
+from .sources import Map, Seq, as_written, load_yaml
+from .text import TextError, email_address, missing_glyphs, render_template, to_markup, web_address
 
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+# Whole-value patterns end in \Z, not $: `$` also matches before a final newline ("es\n").
+_HEX = re.compile(r"\A#(?:[0-9a-fA-F]{3}){1,2}\Z")
+_SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
+_LANG = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\Z")
 _LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 DEFAULT_BRAND = m.Brand(primary="#1d4e89", accent="#2a7f8f")
 _BLOCK_KINDS = ("bullets", "steps", "note", "figure")
+_NO_PROCEDURES = "; there are no procedure files (procedures/*.yaml) next to this guide"
 
 
 def _expected(value) -> str:
@@ -46,8 +48,11 @@ class FileReader:
     def error(self, line: int, field: str, message: str) -> None:
         self.problems.add(self.shown, line, message, field)
 
-    def origin(self, line: int) -> m.Origin:
-        return m.Origin(self.shown, line)
+    def warn(self, line: int, message: str) -> None:
+        self.problems.warn(self.shown, line, message)
+
+    def origin(self, line: int, field: str = "") -> m.Origin:
+        return m.Origin(self.shown, line, field)
 
     # structure -----------------------------------------------------------------
     def mapping(self, value, line: int, field: str, required: tuple = (), optional: tuple = ()) -> bool:
@@ -78,17 +83,24 @@ class FileReader:
         return None
 
     # scalars -------------------------------------------------------------------
-    def string(self, value, line: int, field: str) -> str | None:
-        """Plain text with no markup (phone numbers, ids, names)."""
+    def string(self, value, line: int, field: str, check=None) -> str | None:
+        """Plain text with no markup (phone numbers, ids, names); `check` (a text.py checker
+        raising TextError) may refuse or normalise it before its characters are checked."""
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(line, field, f"expected text, found {_expected(value)}")
             return None
-        text = " ".join(str(value).split())
+        text = " ".join(as_written(value).split())  # `version: 1.10` stays 1.10, not 1.1
         if not text:
             self.error(line, field, "is empty")
             return None
+        if check is not None:
+            try:
+                text = check(text)
+            except TextError as exc:
+                self.error(line, field, str(exc))
+                return None
         self._glyphs(text, line, field)
         return text
 
@@ -107,7 +119,7 @@ class FileReader:
             return None
         if self._glyphs(plain, line, field):
             return None
-        return m.Text(markup, plain, self.origin(line))
+        return m.Text(markup, plain, self.origin(line, field))
 
     def _glyphs(self, plain: str, line: int, field: str) -> bool:
         missing = missing_glyphs(plain, self.charset)
@@ -235,8 +247,21 @@ class FileReader:
                                   "review.reviewed_on"),
             next_review=self.date(value.get("next_review"), value.line_of("next_review"),
                                   "review.next_review"),
-            origin=self.origin(value.line),
+            origin=self.origin(value.line, "review"),
+            origins={key: self.origin(value.line_of(key), f"review.{key}") for key in fields if key in value},
         )
+
+
+def _empty_colours(data: Map, base: m.Brand) -> list[tuple[int, str, str]]:
+    """(line, field, what is used instead) for each brand key written without a value, as
+    `primary: #aa0000` is: unquoted, the colour is a YAML comment and the key is empty."""
+    brand = data.get("brand")
+    if "brand" in data and brand is None:
+        return [(data.line_of("brand"), "brand", f"the colours stay {base.primary} and {base.accent}")]
+    if not isinstance(brand, Map):
+        return []
+    return [(brand.line_of(key), f"brand.{key}", f"it stays {getattr(base, key)}")
+            for key in ("primary", "accent") if key in brand and brand[key] is None]
 
 
 def _collation_key(term: str) -> tuple[str, str]:
@@ -286,8 +311,8 @@ class ContentLoader:
                          optional=tuple(k for k in keys if k not in required)):
             return None
 
-        def s(key, default=None):
-            value = r.string(data.get(key), data.line_of(key), key)
+        def s(key, default=None, check=None):
+            value = r.string(data.get(key), data.line_of(key), key, check)
             return value if value is not None else default
 
         address = data.get("address")
@@ -299,6 +324,9 @@ class ContentLoader:
                           for i, v in enumerate(items))
         brand = data.get("brand")
         base_brand = base.brand if base else DEFAULT_BRAND
+        for line, field, kept in _empty_colours(data, base_brand):
+            r.warn(line, f"{field} is empty, so {kept}; write a colour in quotes, like "
+                   "primary: \"#aa0000\" (without quotes YAML reads # and the rest of the line as a comment)")
         if brand is not None and r.mapping(brand, data.line_of("brand"), "brand",
                                            optional=("primary", "accent")):
             brand = m.Brand(
@@ -318,14 +346,15 @@ class ContentLoader:
             phone=s("phone", base.phone if base else ""),
             emergency=s("emergency", base.emergency if base else "911"),
             after_hours=s("after_hours", base.after_hours if base else None),
-            website=s("website", base.website if base else None),
-            email=s("email", base.email if base else None),
+            website=s("website", base.website if base else None, web_address),
+            email=s("email", base.email if base else None, email_address),
             address=lines if lines is not None else (base.address if base else ()),
             language=language,
             brand=brand,
             logo=self.logo(r, data) if "logo" in data else (base.logo if base else None),
             origin=r.origin(getattr(data, "line", 1)),
             reading_grade=self.grade(r, data, base.reading_grade if base else 8.0),
+            origins={**(base.origins if base else {}), **{key: r.origin(data.line_of(key), key) for key in data}},
         )
 
     def grade(self, r: FileReader, data: Map, default: float) -> float:
@@ -409,7 +438,7 @@ class ContentLoader:
             for slug in section.procedures:
                 if slug != "*" and slug not in slugs:
                     r.error(items.line_of(i), f"sections[{i + 1}].procedures",
-                            f"no procedure {slug!r}{did_you_mean(slug, slugs)}")
+                            f"no procedure {slug!r}{did_you_mean(slug, slugs, _NO_PROCEDURES)}")
         guide = m.Guide(
             title=r.field_text(data, "title", ""),
             subtitle=r.field_text(data, "subtitle", "", required=False),
@@ -541,7 +570,8 @@ def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
         cat.files["clinic"] = [clinic_path] + ([lang_clinic_path] if has_clinic else []) + _logo_input(lang_clinic)
         catalogues.append(cat)
     problems.raise_if_any()
-    return catalogues, ignored + review_warnings(catalogues, today()) + translation_warnings(catalogues)
+    return catalogues, (ignored + problems.warnings + review_warnings(catalogues, today())
+                        + translation_warnings(catalogues))
 
 
 def _logo_input(clinic: m.Clinic) -> list[Path]:
@@ -558,31 +588,60 @@ def today() -> dt.date:
 
 
 def review_warnings(catalogues: list[m.Catalogue], on: dt.date) -> list[Problem]:
+    """Review dates that need a person: a review in the future, a next review before the
+    last one (a slip of the keyboard) or one that has passed."""
     out = []
     for cat in catalogues:
         for doc in cat.documents().values():
-            due = doc.review.next_review
-            if due is not None and due < on:
-                out.append(warning(doc.review.origin.path, doc.review.origin.line,
-                                   f"review.next_review {due.isoformat()} has passed; have a clinician "
-                                   "review this text and update the review block"))
+            review = doc.review
+            done, due = review.reviewed_on, review.next_review
+            if done is not None and done > on:
+                out.append(_at(review, "reviewed_on", f"review.reviewed_on {done.isoformat()} is in the "
+                               f"future (today is {on.isoformat()}); write the date the clinician reviewed the text"))
+            if due is not None and done is not None and due < done:
+                out.append(_at(review, "next_review", f"review.next_review {due.isoformat()} "
+                               f"{'has passed, and ' if due < on else ''}is before review.reviewed_on "
+                               f"{done.isoformat()}; the next review comes after the last one: check both dates"))
+            elif due is not None and due < on:
+                out.append(_at(review, "next_review", f"review.next_review {due.isoformat()} has passed; have "
+                               "a clinician review this text and update the review block"))
     return out
+
+
+def _at(review: m.Review, key: str, message: str) -> Problem:
+    where = review.origin_of(key)
+    return warning(where.path, where.line, message)
 
 
 def _version(value: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\-]", value))
 
 
+def _no_source(doc, key: str, root: str, lang: str, slugs: list[str]) -> Problem:
+    """A translated document with no document in the source language: built in that language
+    only, which is right for a text written for its readers and wrong for a misspelt name."""
+    path, prefix = doc.origin.path, f"{root}/{lang}/"
+    expected = f"{root}/{path[len(prefix):]}" if path.startswith(prefix) else key
+    close = closest(key.removeprefix("procedure:"), slugs) if key.startswith("procedure:") else None
+    hint = f"; did you mean {close}.yaml?" if close else ""
+    return warning(path, 0, f"this translation has no source ({expected} does not exist{hint}); "
+                   f"it is built in {lang} only")
+
+
 def translation_warnings(catalogues: list[m.Catalogue]) -> list[Problem]:
-    """A translation whose source has moved on (a newer review.version) is out of date."""
+    """A translation whose source has moved on (a newer review.version) is out of date; one
+    whose source does not exist is named."""
     if not catalogues:
         return []
     source = catalogues[0].documents()
+    root = catalogues[0].clinic.origin.path.rsplit("/", 1)[0]
+    slugs = [p.slug for p in catalogues[0].procedures]
     out = []
     for cat in catalogues[1:]:
         for key, doc in cat.documents().items():
             original = source.get(key)
             if original is None:
+                out.append(_no_source(doc, key, root, cat.lang, slugs))
                 continue
             try:
                 older = _version(doc.review.version) < _version(original.review.version)

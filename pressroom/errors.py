@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -17,7 +18,15 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """Control characters and line breaks shown as escapes (a file may be named "a\\nb"), so a
+    problem is always one line of output."""
+    return "".join(ch.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
 
 
 def warning(path: str, line: int, message: str) -> Problem:
@@ -50,13 +59,18 @@ class BuildLocked(OutputError):
 
 
 class Problems:
-    """Collects problems across files so a build reports them all at once."""
+    """Collects problems across files so a build reports them all at once; warnings found on
+    the way are kept apart, since they do not stop the build."""
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def add(self, path: str, line: int, message: str, field: str = "") -> None:
         self.items.append(Problem(str(path), line, message, field))
+
+    def warn(self, path: str, line: int, message: str) -> None:
+        self.warnings.append(warning(path, line, message))
 
     def extend(self, other: "Problems | list[Problem]") -> None:
         self.items.extend(other.items if isinstance(other, Problems) else other)
@@ -69,7 +83,16 @@ class Problems:
             raise ContentError(self.items)
 
 
-def did_you_mean(key: str, allowed) -> str:
-    """The hint appended to an unknown-key error."""
-    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(sorted(allowed))}"
+def closest(key: str, names) -> str | None:
+    """The name a typo of `key` most likely meant, if any is close."""
+    close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(key: str, allowed, none: str = "") -> str:
+    """The hint appended to an unknown-name error: the closest allowed name, else the list of
+    them, else `none` (words for "there is nothing to choose from"), never an empty list."""
+    if not allowed:
+        return none
+    close = closest(key, allowed)
+    return f"; did you mean {close!r}?" if close else f"; allowed: {', '.join(sorted(allowed))}"

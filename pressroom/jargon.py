@@ -34,8 +34,8 @@ def mentions(text: str, form: str) -> bool:
 
 
 def texts(doc, headings: bool = True) -> list[m.Text]:
-    """Every content string of a document (procedure, guide, brochure), in reading order;
-    without titles and headings when `headings` is false (they are not prose)."""
+    """Every content string of a document (procedure, guide, brochure) or of one section, in
+    reading order; without titles and headings when `headings` is false (they are not prose)."""
     out: list[m.Text] = []
 
     def walk(value) -> None:
@@ -54,6 +54,9 @@ def texts(doc, headings: bool = True) -> list[m.Text]:
             if headings:
                 walk(value.heading)
             walk(value.body)
+    if isinstance(doc, m.Section):
+        walk(doc)
+        return out
     names = ("title", "subtitle") if headings else ()
     for name in names + ("summary", "tagline", "treats", "sections", "panels", "call_to_action",
                          "when_to_call"):

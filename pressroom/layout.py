@@ -15,7 +15,7 @@ from .errors import ContentError, Problem, Problems, did_you_mean
 from .model import Brand
 from .sources import Map, load_yaml
 
-_UNIT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*$")
+_UNIT = re.compile(r"\A\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*\Z")
 _PER = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
 PAPERS = {  # width x height in points, portrait
     "letter": (612.0, 792.0), "a4": (595.2756, 841.8898), "a5": (419.5276, 595.2756),
@@ -215,7 +215,7 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
     for key, value in (d.get("colors") or {}).items():
         if value in ("brand.primary", "brand.accent"):
             value = getattr(brand, value.split(".")[1])
-        if not (isinstance(value, str) and re.match(r"^#[0-9a-fA-F]{6}$", value)):
+        if not (isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value)):
             err(f"colors.{key}", f"expected \"#rrggbb\" or brand.primary / brand.accent, found {value!r}")
             value = "#000000"
         colors[key] = value.lower()

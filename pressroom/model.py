@@ -23,9 +23,18 @@ class Origin:
 
     path: str
     line: int
+    field: str = ""  # e.g. "phone", "review.next_review", "sections[2].body[1]"
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
+
+
+class Located:
+    """A record that knows where each of its fields was written (`origins`), for messages
+    about one field found after loading; a field not written falls back on the record."""
+
+    def origin_of(self, key: str) -> Origin:
+        return self.origins.get(key) or Origin(self.origin.path, self.origin.line, key)
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Review:
+class Review(Located):
     """Document control: who signed the text off and when it is due again."""
 
     doc_id: str
@@ -84,6 +93,7 @@ class Review:
     reviewed_on: dt.date | None
     next_review: dt.date | None
     origin: Origin
+    origins: dict = field(default_factory=dict, compare=False)  # key -> Origin
 
     @property
     def is_draft(self) -> bool:
@@ -98,7 +108,7 @@ class Brand:
 
 
 @dataclass(frozen=True)
-class Clinic:
+class Clinic(Located):
     name: str
     phone: str
     emergency: str
@@ -111,6 +121,7 @@ class Clinic:
     logo: Logo | None
     origin: Origin
     reading_grade: float = 8.0  # target reading level for every document
+    origins: dict = field(default_factory=dict, compare=False)  # field -> Origin (this file or the base)
 
     def variables(self) -> dict:
         """What templates may read as `clinic.*`."""

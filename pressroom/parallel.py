@@ -11,24 +11,29 @@ from .errors import ContentError, Problem
 from .jobs import Job, Rendered
 from .layout import MissingLayoutValue
 from .render.common import RenderError
+from .render.misfit import Misfits, told
 
 # Inherited by forked workers: jobs hold closures that cannot be pickled.
 _JOBS: list[Job] = []
 _SIDE: Callable | None = None
 
 
-def _render(index: int) -> tuple[int, Rendered | None, str | None]:
+def _render(index: int) -> tuple[int, Rendered | None, tuple]:
+    """(index, the PDF or None, what went wrong: Misfits' misfits, or Problems)."""
     job = _JOBS[index]
     try:
-        return index, job.render(), None
+        return index, job.render(), ()
+    except Misfits as exc:
+        return index, None, exc.misfits
     except RenderError as exc:
-        return index, None, str(exc)
+        where = exc.origin or job.source
+        return index, None, (Problem(where.path, where.line, str(exc), where.field),)
     except MissingLayoutValue as exc:  # ReportLab may prefix where it was: keep our sentence
         text = str(exc.args[0] if exc.args else exc)
-        return index, None, text[text.find("layout "):].strip()
+        return index, None, (Problem(job.source.path, job.source.line, text[text.find("layout "):].strip()),)
 
 
-def _render_group(indices: tuple[int, ...]) -> list[tuple[int, Rendered | None, str | None]]:
+def _render_group(indices: tuple[int, ...]) -> list[tuple[int, Rendered | None, tuple]]:
     return [_render(i) for i in indices]
 
 
@@ -75,8 +80,8 @@ def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job], None] | 
                 side_result = pending.get() if pending else None
     finally:
         _JOBS, _SIDE = [], None
-    problems = [Problem(jobs[i].source.path, jobs[i].source.line, error)
-                for i, (_, _, error) in sorted(results.items()) if error]
-    if problems:
-        raise ContentError(problems)
+    failures = [failure for _, (_, _, errors) in sorted(results.items()) for failure in errors]
+    if failures:  # misfits merged: one message per cause, however many documents and layouts
+        raise ContentError([f for f in failures if isinstance(f, Problem)]
+                           + told(f for f in failures if not isinstance(f, Problem)))
     return {jobs[i].path: result for i, (_, result, _) in sorted(results.items())}, side_result

@@ -49,6 +49,32 @@ class Seq(list):
         return self.lines[index] if index < len(self.lines) else self.line
 
 
+class _Written:
+    """A number that remembers how it was written: to YAML `version: 1.10` is 1.1 and
+    `phone: 0142` is 98, but a version or a phone number is text to its author."""
+
+    def __new__(cls, value, text: str = ""):
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+
+class Int(_Written, int):
+    pass
+
+
+class Float(_Written, float):
+    pass
+
+
+_AS_WRITTEN = {int: Int, float: Float}
+
+
+def as_written(value) -> str:
+    """A scalar as its author wrote it: numbers keep their digits, everything else is str()."""
+    return getattr(value, "text", None) or str(value)
+
+
 class _Converter:
     def __init__(self, path: str, problems: Problems):
         self.path, self.problems, self.count = path, problems, 0
@@ -97,6 +123,8 @@ class _Converter:
             return None
         if isinstance(value, dt.datetime):
             value = value.date()
+        elif type(value) in _AS_WRITTEN:
+            value = _AS_WRITTEN[type(value)](value, node.value)
         return value
 
 

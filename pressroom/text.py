@@ -74,7 +74,13 @@ _INLINE = re.compile(
     r"|(?<![\w*])\*(?P<italic>[^\s*](?:[^*]*?[^\s*])?)\*(?![\w*])"
     r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
 )
-_LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+_LINK_SCHEMES = ("https", "http", "mailto", "tel")
+_SCHEME_SHOWN = {"https": "https://", "http": "http://", "mailto": "mailto:", "tel": "tel:"}
+_HOST = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
+_WEB = re.compile(rf"{_HOST}(?::[0-9]{{1,5}})?(?:[/?#]\S*)?")  # after "https://"
+_EMAIL = re.compile(rf"[A-Za-z0-9._+-]+@{_HOST}")
+_TEL = re.compile(r"\+?[0-9][0-9().-]*")
+_NOT_IN_LINKS = set("\"'<>\\`")  # they end attributes and tags; no real address needs them
 
 
 class TextError(ValueError):
@@ -130,9 +136,10 @@ def _convert(text: str, link_color: str, markup: list[str], plain: list[str]) ->
             _convert(match["italic"], link_color, markup, plain)
             markup.append("</i>")
         else:
-            url = match["url"]
-            if not url.startswith(_LINK_SCHEMES):
-                raise TextError(f"link {url!r} must start with https://, http://, mailto: or tel:")
+            try:
+                url = check_link(match["url"])
+            except TextError as exc:
+                raise TextError(f"link {exc}") from None
             markup.append(f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{link_color}">'
                           f'<u>')
             _convert(match["label"], link_color, markup, plain)
@@ -140,6 +147,46 @@ def _convert(text: str, link_color: str, markup: list[str], plain: list[str]) ->
         pos = match.end()
     markup.append(escape(text[pos:]))
     plain.append(text[pos:])
+
+
+def check_link(url: str, schemes: tuple[str, ...] = _LINK_SCHEMES) -> str:
+    """`url` if it is safe to make a live link (and a QR code) of: one of `schemes`, in any
+    case; printable ASCII without quotes or brackets; a whole web address, e-mail address or
+    phone number after the scheme. Else TextError saying what is wrong."""
+    bad = next((ch for ch in url if not "!" <= ch <= "~" or ch in _NOT_IN_LINKS), None)
+    if bad is not None:
+        raise TextError(f"{url!r} contains {bad!r}, which cannot be part of a link")
+    scheme, _, rest = url.partition(":")
+    scheme = scheme.lower()
+    if scheme not in schemes:
+        shown = [_SCHEME_SHOWN[s] for s in schemes]
+        allowed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+        raise TextError(f"{url!r} must start with {allowed}")
+    if scheme in ("https", "http") and not (rest.startswith("//") and _WEB.fullmatch(rest[2:])):
+        raise TextError(f"{url!r} is not a whole web address (like https://example.org/page)")
+    if scheme == "mailto" and not _EMAIL.fullmatch(rest):
+        raise TextError(f"{url!r} is not an e-mail address (like mailto:care@example.org)")
+    if scheme == "tel" and not _TEL.fullmatch(rest):
+        raise TextError(f"{url!r} is not a phone number (like tel:+15555550142)")
+    return url
+
+
+def web_address(value: str) -> str:
+    """A website as a link: http(s)://…, or a bare domain (example.org/patients), which gets
+    https:// so that the link and the QR code open it."""
+    try:
+        return check_link("https://" + value if _WEB.fullmatch(value) else value, ("https", "http"))
+    except TextError as exc:
+        raise TextError(f"{exc}; write a web address like https://example.org or example.org/patients") from None
+
+
+def email_address(value: str) -> str:
+    """A plain e-mail address (the renderers make the mailto: link)."""
+    if value.lower().startswith("mailto:"):
+        raise TextError("write the address alone, without mailto:")
+    if not _EMAIL.fullmatch(value):
+        raise TextError(f"expected an e-mail address like care@example.org, found {value!r}")
+    return value
 
 
 def missing_glyphs(plain: str, charset: frozenset[int]) -> list[str]:

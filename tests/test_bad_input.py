@@ -56,7 +56,7 @@ CASES = [
      "too much data", None),
     ("overflow", DISC, lambda p: replace(p, "sections:\n", "sections:\n" + "".join(
         f"  - heading: Extra {i}\n    body: [\"{'A long sentence that fills the page. ' * 12}\"]\n" for i in range(12))),
-     "does not fit the leaflet-", None),
+     "the leaflet does not fit on 2 pages in the leaflet-", None),
 ]
 
 

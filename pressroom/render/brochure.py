@@ -9,12 +9,13 @@ reported together and no PDF is half made.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.platypus import Spacer
 
 from .. import model as m
 from .. import prepress
+from ..jargon import texts
 from ..errors import ContentError, Problem, warning
 from ..jobs import Job, Rendered, output_name
 from .art import SpineArt
@@ -24,6 +25,7 @@ from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
 from .common import (Context, RenderError, Styles, WithAlt, block_flowables, box, color, doc_settings, esc, para,
                      review_line)
+from .misfit import Misfit, Misfits, explained, words_to_cut
 
 
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
@@ -35,7 +37,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     extra = tuple(cat.files.get("brochure", ()))
     return [Job(path=output_name(cat.lang, "brochure", layout), kind="brochure", lang=cat.lang,
                 title=brochure.title.plain, layout=layout, source=brochure.origin, inputs=inputs + extra,
-                render=lambda: render_brochure(brochure, geometry, ctx))]
+                render=lambda: explained(lambda c: render_brochure(brochure, geometry, c), ctx))]
 
 
 def _checked(cat: m.Catalogue, brochure: m.Brochure, layout, ctx: Context) -> Geometry:
@@ -92,8 +94,9 @@ class _Composer:
 
     def figure(self, fig: m.Figure, styles: ScaledStyles) -> list:
         if fig.name != "spine":
+            where = replace(fig.caption.origin, field=fig.caption.origin.field.removesuffix(".caption"))
             raise RenderError(f"figure {fig.name!r} cannot be drawn in the brochure (only 'spine'); "
-                              "move it to the guide")
+                              "move it to the guide", where)
         c = self.colors
         art = SpineArt(self.geo.sizes["art"] * 0.55, c["primary"], c["accent"], c["paper"])
         return [WithAlt(art, fig.alt, styles["small"]), para(fig.caption.markup, styles["qr_caption"]),
@@ -156,56 +159,60 @@ class _Region:
     panel: Panel
     area: Rect
     build: object
-    what: str
+    what: str            # what to call it if it does not fit
+    source: m.Origin     # where its text is written
+    texts: tuple = ()    # its own words (the clinic's details are not counted)
     aliases: dict | None = None
+    place: str = ""      # what to call it among other places, in any language
 
 
 def _regions(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[_Region]:
-    """Every area of text on both pages, with what to call it if it does not fit."""
-    composer, margins = _Composer(brochure, geo, ctx, logo), ctx.layout.margins
-    out = [_Region(geo.role("cover"), geo.content(geo.role("cover"), margins), composer.cover,
-                   "the cover's title and tagline")]
-    back = geo.role("back")
-    out.append(_Region(back, geo.body_area(back, margins), composer.back(geo.banded(back)),
-                       "the contact details and call to action"))
+    """Every area of text on both pages, with what to call it and where its text is written."""
+    composer, margins, b = _Composer(brochure, geo, ctx, logo), ctx.layout.margins, brochure
+    cover, back = geo.role("cover"), geo.role("back")
+    out = [_Region(cover, geo.content(cover, margins), composer.cover, "the brochure's front cover",
+                   b.title.origin, (b.title, b.tagline)),
+           _Region(back, geo.body_area(back, margins), composer.back(geo.banded(back)),
+                   "the brochure's back panel", b.call_to_action.origin, (b.call_to_action,))]
     if geo.banded(back):
-        out.append(_Region(back, geo.heading_area(back, margins),
-                           composer.heading(esc(ctx.strings["contact_us"])), "the heading"))
+        out.append(_Region(back, geo.heading_area(back, margins), composer.heading(esc(ctx.strings["contact_us"])),
+                           "the heading of the brochure's back panel", b.origin))
     pairs = list(zip(geo.text_panels(), brochure.panels))
     for i, (panel, section) in enumerate(pairs):
-        what = f"panel {i + 1} {section.heading.plain!r} ({section.heading.origin})"
+        what = f"panel {i + 1} {section.heading.plain!r} on the {_describe(panel)}"
+        last = i == len(pairs) - 1
         out.append(_Region(panel, geo.body_area(panel, margins),
-                           composer.text_panel(section, geo.banded(panel), i == len(pairs) - 1,
-                                               panel.index == 1), what,
-                           _LEAD if panel.role == "flap" else None))
+                           composer.text_panel(section, geo.banded(panel), last, panel.index == 1), what,
+                           replace(section.heading.origin, field=f"panels[{i + 1}]"),
+                           tuple(texts(section)) + ((b.call_to_action,) if last else ()),
+                           _LEAD if panel.role == "flap" else None, f"the brochure's {_describe(panel)}"))
         if geo.banded(panel):
-            out.append(_Region(panel, geo.heading_area(panel, margins),
-                               composer.heading(section.heading.markup), f"the heading of {what}"))
+            out.append(_Region(panel, geo.heading_area(panel, margins), composer.heading(section.heading.markup),
+                               f"the heading of panel {i + 1}", section.heading.origin, (section.heading,)))
     return out
 
 
-def _overflow(region: _Region, column: Column, layout) -> str:
-    body = column.styles.size("body")
-    lines = max(1, round(column.overflow / (body * 1.4)))
-    words = max(1, round(lines * region.area.width / (body * 0.5) / 6))  # ~6 characters a word
-    return (f"{region.what} on the {_describe(region.panel)} does not fit the {layout.name} layout: "
-            f"it overflows by {column.overflow / 72:.2f} in ({column.overflow * 25.4 / 72:.0f} mm, "
-            f"about {lines} line{'s' if lines > 1 else ''}) even at the smallest text sizes the layout "
-            f"allows; shorten it by about {words} words")
+def _misfit(region: _Region, column: Column, layout) -> Misfit:
+    """A region that overflows at the smallest sizes; its words counted at the size it was tried."""
+    over, body = column.overflow, column.styles.size("body")
+    height = region.area.height + over
+    return Misfit(region.source, region.what, "even at its smallest text sizes", layout.name, over,
+                  max(1, round(over / (body * 1.4))), words_to_cut(region.texts, over, height),
+                  texts=region.texts, place=region.place)
 
 
 def compose(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[tuple[_Region, Column]]:
-    """Fit every region; raise one RenderError naming each one that does not fit."""
+    """Fit every region; raise Misfits naming each one that does not fit."""
     base = Styles(ctx)
-    fitted, errors = [], []
+    fitted, misfits = [], []
     for region in _regions(brochure, geo, ctx, logo):
         column = fit_column(region.build, base, ctx.layout, region.area.width, region.area.height,
                             gap=14, aliases=region.aliases)
         if column.overflow:
-            errors.append(_overflow(region, column, ctx.layout))
+            misfits.append(_misfit(region, column, ctx.layout))
         fitted.append((region, column))
-    if errors:
-        raise RenderError("; ".join(errors))
+    if misfits:
+        raise Misfits(misfits)
     return fitted
 
 

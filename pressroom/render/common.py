@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from xml.sax.saxutils import escape
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from reportlab.lib import colors
@@ -24,7 +24,19 @@ HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_P
 
 
 class RenderError(ValueError):
-    """Content that cannot be set in the layout (e.g. it does not fit)."""
+    """Content that cannot be set in the layout; `origin` is where it is written, when known
+    (else the message points at the document)."""
+
+    def __init__(self, message: str, origin: m.Origin | None = None):
+        super().__init__(message)
+        self.origin = origin
+
+
+def holding(flowable: Flowable, source: m.Origin, what: str, texts=()) -> Flowable:
+    """Mark a flowable that cannot break across pages with the content it holds, so that if
+    it is taller than a page the message names that content (see misfit.TooTall)."""
+    flowable.holds = (source, what, tuple(texts))
+    return flowable
 
 
 @dataclass(frozen=True)
@@ -118,8 +130,8 @@ def block_flowables(block: m.Block, styles: Styles, ctx: Context,
     if isinstance(block, (m.Bullets, m.Steps)):
         return [list_flowable(block.items, styles["list"], isinstance(block, m.Steps), ctx)]
     if isinstance(block, m.Note):
-        return [Spacer(1, 4), box([para(block.text.markup, styles["note"])], ctx, "note_fill",
-                                  bar="accent"), Spacer(1, 8)]
+        note = box([para(block.text.markup, styles["note"])], ctx, "note_fill", bar="accent")
+        return [Spacer(1, 4), holding(note, block.text.origin, "this note", (block.text,)), Spacer(1, 8)]
     if isinstance(block, m.Figure):
         return figure(block) if figure else []
     raise TypeError(block)
@@ -146,7 +158,8 @@ class Heading(Paragraph):
 
 def section_flowables(section: m.Section, styles: Styles, ctx: Context,
                       heading_style: str = "heading", figure=None) -> list[Flowable]:
-    heading = Heading(section.heading.markup, styles[heading_style], styles["body"].leading)
+    heading = holding(Heading(section.heading.markup, styles[heading_style], styles["body"].leading),
+                      section.heading.origin, "this heading", (section.heading,))
     if section.body and not isinstance(section.body[0], m.Paragraph):
         heading.keepWithNext = 0  # ReportLab cannot keep it with a list or box: room_below does
     out: list[Flowable] = [heading]
@@ -160,7 +173,7 @@ def esc(text: str) -> str:
     return escape(text)
 
 
-def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles):
+def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles, source: m.Origin):
     """The 'When to call us' box: warning signs, then the clinic's numbers."""
     s, clinic = ctx.strings, ctx.clinic
     inner = [para(esc(s["when_to_call"]), styles["box_heading"])]
@@ -172,7 +185,8 @@ def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles):
     inner.append(para(" · ".join(contact), styles["box_body"]))
     inner.append(para(f"<b>{esc(s.format('emergency', emergency=clinic.emergency))}</b>",
                       styles["box_body"]))
-    return box(inner, ctx, "call_fill", border="call_border")
+    where = replace(items[0].origin, field="when_to_call") if items else source
+    return holding(box(inner, ctx, "call_fill", border="call_border"), where, "the 'When to call us' box", items)
 
 
 def procedure_flowables(proc: m.Procedure, ctx: Context, styles: Styles,
@@ -186,7 +200,7 @@ def procedure_flowables(proc: m.Procedure, ctx: Context, styles: Styles,
     for section in proc.sections:
         out.extend(section_flowables(section, styles, ctx, figure=figure))
     out.append(Spacer(1, 6))
-    out.append(when_to_call_box(proc.when_to_call, ctx, styles))
+    out.append(when_to_call_box(proc.when_to_call, ctx, styles, proc.origin))
     return out
 
 

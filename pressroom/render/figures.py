@@ -10,13 +10,13 @@ search, copy and screen readers of untagged PDFs all read it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from .. import model as m
-from .common import Context, Styles, color, draw_alt_text, esc
+from .common import Context, Styles, color, draw_alt_text, esc, holding
 
 
 
@@ -559,5 +559,6 @@ def figure_flowables(fig: m.Figure, number: int, ctx: Context, styles: Styles) -
     """The drawing and its caption, kept on one page: 'Figure N: caption'."""
     s = ctx.strings
     caption = Paragraph(f"<b>{esc(s['figure'])} {number}:</b> {fig.caption.markup}", styles["caption"])
-    return [Spacer(1, ctx.layout.size("figure_gap")),
-            KeepTogether([FigureArt(fig.name, fig.alt, ctx, styles), caption])]
+    where = replace(fig.caption.origin, field=fig.caption.origin.field.removesuffix(".caption"))
+    art = holding(FigureArt(fig.name, fig.alt, ctx, styles), where, "this figure")
+    return [Spacer(1, ctx.layout.size("figure_gap")), KeepTogether([art, caption])]

@@ -15,16 +15,15 @@ from functools import lru_cache
 
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer)
-from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from .. import model as m
 from ..impose import impose
 from ..jobs import Job, Rendered, output_name
 from ..layout import PAPERS
-from .common import (Context, RenderError, Styles, box, color,
-                     doc_settings, esc, furniture_canvas, para, procedure_flowables, review_line,
-                     section_flowables)
+from .common import (Context, RenderError, Styles, box, color, doc_settings, esc, furniture_canvas, holding,
+                     para, procedure_flowables, review_line, section_flowables)
+from .misfit import CatchesTooTall, Misfits, TooTall, explained
 from .logo import draw_logo, load_logo
 from .figures import Pen, draw_cover_art, figure_flowables
 
@@ -120,7 +119,7 @@ class WritingLines(Flowable):
             self.canv.line(0, y, self.width, y)
 
 
-class GuideDoc(BaseDocTemplate):
+class GuideDoc(CatchesTooTall, BaseDocTemplate):
     """Platypus with chapter breaks, page padding, contents, outline and running headers."""
 
     def __init__(self, buffer, book: Book, filler, **kwargs):
@@ -249,9 +248,10 @@ class GuideBook:
         out = [_marked(para(esc(title), st["chapter"]), self.mark(title, 0, in_toc=False), title),
                para(esc(s["guide_use"]), st["body"]),
                para(esc(s["disclaimer_guide"]), st["disclaimer"]), Spacer(1, 10)]
-        out.append(box([para(esc(s["contact_us"]), st["box_title"])]
-                       + [para(line, st["box_body"]) for line in self.contact_lines()],
-                       self.ctx, "note_fill", bar="accent"))
+        contact = box([para(esc(s["contact_us"]), st["box_title"])]
+                      + [para(line, st["box_body"]) for line in self.contact_lines()],
+                      self.ctx, "note_fill", bar="accent")
+        out.append(holding(contact, clinic.origin, "the contact box on the guide's first page"))
         control = [review_line(review, s)]
         if review.reviewed_by:
             control.append(s.format("reviewed_by", name=review.reviewed_by))
@@ -502,9 +502,8 @@ def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
 
     try:
         doc.multiBuild(gb.story(), canvasmaker=GuideCanvas)
-    except LayoutError as exc:
-        raise RenderError(f"the guide cannot be set in the {lay.name} layout: "
-                          f"{str(exc).splitlines()[0]}") from None
+    except TooTall as exc:
+        raise Misfits([exc.misfit(lay, guide.origin, gb.styles["body"].leading)]) from None
     return Rendered(buffer.getvalue(), pages[0] if pages else 0)
 
 
@@ -519,7 +518,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
         procedures += [p for p in placed_procedures(cat, section.procedures) if p not in procedures]
     inputs = inputs + tuple(cat.files["guide"]) + tuple(cat.files.get("glossary", ())) + tuple(
         path for p in procedures for path in cat.files[f"procedure:{p.slug}"])
-    render = lru_cache(maxsize=None)(lambda: render_guide(cat, ctx))  # shared by both booklet jobs
+    render = lru_cache(maxsize=None)(lambda: explained(lambda c: render_guide(cat, c), ctx))  # both booklet jobs
     title = cat.guide.title.plain
     booklet = layout.edition == "booklet"
     group = output_name(cat.lang, "guide", layout)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
-from reportlab.platypus.doctemplate import LayoutError
 
 from .. import model as m
-from ..jargon import glossary_terms_used
+from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Rendered, output_name
 from ..layout import require_counts
-from .common import (Context, RenderError, Styles, box, build_pdf, color, doc_settings, esc,
-                     furniture_canvas, para, procedure_flowables, review_line)
+from .common import (Context, Styles, box, build_pdf, color, doc_settings, esc, furniture_canvas, holding,
+                     para, procedure_flowables, review_line)
 from .logo import draw_logo, load_logo
+from .misfit import CatchesTooTall, Misfit, Misfits, TooTall, explained, words_to_cut
 
 
-class _MeasuredDoc(BaseDocTemplate):
+class _MeasuredDoc(CatchesTooTall, BaseDocTemplate):
     """Bookmarks the title and headings (the PDF outline), and remembers how far down the
     last page the text reached, to size an overflow."""
 
@@ -45,7 +47,8 @@ def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Sty
     inner = [para(esc(ctx.strings["words_to_know"]), styles["words_heading"])]
     inner += [para(f"<b>{esc(term)}:</b> {definition.markup}", styles["box_body"])
               for term, definition in words]
-    return box(inner, ctx, "note_fill")
+    source = replace(words[0][1].origin, field="terms")
+    return holding(box(inner, ctx, "note_fill"), source, "the 'Words to know' box", [d for _, d in words])
 
 
 def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
@@ -135,22 +138,20 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
         doc.canvasmaker = furniture_canvas(counting_draw)
         return doc
 
+    body = styles["body"]
     try:
         data, doc = build_pdf(factory, story(proc, ctx, styles, list(words)))
-    except LayoutError as exc:  # e.g. a word wider than the column
-        raise RenderError(f"leaflet {proc.title.plain!r} cannot be set in the {lay.name} layout: "
-                          f"{str(exc).splitlines()[0][:160]}") from None
+    except TooTall as exc:
+        raise Misfits([exc.misfit(lay, proc.origin, body.leading)]) from None
     total = pages[0] if pages else 0
     if lay.max_pages and total > lay.max_pages:
-        later = frame(lay.size("band_later"), "x")
-        over = (total - lay.max_pages - 1) * later._height + doc.used_on_last_page
-        body = styles["body"]
-        lines = max(1, round(over / body.leading))
-        words = max(1, round(lines * frame_w / (body.fontSize * 0.5) / 6))
-        raise RenderError(
-            f"leaflet {proc.title.plain!r} does not fit the {lay.name} layout: it runs "
-            f"{over / 72:.1f} in (about {lines} lines) past {lay.max_pages} pages; "
-            f"cut about {words} words or move detail to the guide")
+        later = frame(lay.size("band_later"), "x")._height
+        over = (total - lay.max_pages - 1) * later + doc.used_on_last_page
+        height = frame(lay.size("band"), "x")._height + (total - 2) * later + doc.used_on_last_page
+        own = texts(proc)
+        raise Misfits([Misfit(proc.origin, "the leaflet", f"on {lay.max_pages} pages", lay.name, over,
+                              max(1, round(over / body.leading)), words_to_cut(own, over, height),
+                              " or move detail to the guide", tuple(own))])
     return Rendered(data, total)
 
 
@@ -163,5 +164,5 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
                 lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
                 inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
                 render=lambda proc=proc, words=tuple(glossary_terms_used(proc, cat.glossary, limit, cat.lang)):
-                render_leaflet(proc, ctx, words))
+                explained(lambda c: render_leaflet(proc, c, words), ctx))
             for proc in cat.procedures]
