@@ -1,0 +1,79 @@
+"""Hostile text: templates that would build gigabytes, megabyte paragraphs, huge glossaries
+and YAML nested 100,000 deep each stop within seconds with one `path:line:` problem (exit 1),
+never a crash, a hang, a traceback or an internal error. The markup and jargon passes,
+rewritten to run in linear time, must give exactly what the old ones gave."""
+
+from __future__ import annotations
+
+import random
+import re
+import resource
+import time
+from xml.sax.saxutils import escape
+
+import pytest
+from test_bad_input import DISC, append, replace
+
+from pressroom import jargon
+from pressroom import model as m
+from pressroom.errors import Problems
+from pressroom.limits import (MAX_CLINIC_NAME, MAX_FOOTER_FIELD, MAX_GLOSSARY_TERMS, MAX_HEADING,
+                              MAX_ITEM, MAX_JARGON, MAX_PHONE, MAX_TEMPLATE_SECONDS, MAX_TERM,
+                              MAX_TEXT, MAX_YAML_DEPTH)
+from pressroom.sources import load_yaml
+from pressroom.text import TextError, render_template, to_markup
+
+QUICK = 5.0        # seconds a refused input may take, loading every layout and font included
+MEMORY_MB = 256    # how much a refused input may add to the process's peak memory
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def refused(run, content, tmp_path, rel, fragment, line=None):
+    """Run the build on `content` and check it stops quickly with one clear problem."""
+    peak, start = _peak_mb(), time.monotonic()
+    result = run("--content", content, "--out", tmp_path / "out")
+    seconds = time.monotonic() - start
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err, result.err
+    assert "error: 1 problem(s)" in result.err, result.err
+    shown = next((ln for ln in result.err.splitlines() if fragment in ln), None)
+    assert shown, result.err
+    assert re.match(rf"^\S*{re.escape(rel)}:\d+: ", shown), shown
+    if line is not None:
+        assert shown.split(":")[1] == str(line), shown
+    assert seconds < QUICK, f"took {seconds:.1f} s"
+    assert _peak_mb() - peak < MEMORY_MB, f"peak memory grew by {_peak_mb() - peak:.0f} MB"
+    assert not list((tmp_path / "out").rglob("*.pdf")), "something was written"
+    return shown
+
+
+# 5. YAML nesting: stopped at MAX_YAML_DEPTH, before libyaml or Python can overflow ------
+
+NESTING = [
+    ("flow-1000", "title: " + "[" * 1000 + "]" * 1000 + "\n", 1),
+    ("flow-100000", "title: " + "[" * 100_000 + "]" * 100_000 + "\n", 1),
+    ("dash-1000", "title:\n  " + "- " * 1000 + "x\n", 2),
+    ("dash-100000", "title:\n  " + "- " * 100_000 + "x\n", 2),
+    ("mapping-100000", "title: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n", 1),
+    ("one-too-deep", "title: " + "[" * MAX_YAML_DEPTH + "]" * MAX_YAML_DEPTH + "\n", 1),
+    ("alias-deepens", "a: &a " + "[" * 40 + "]" * 40 + "\ntitle: " + "[" * 40 + "*a" + "]" * 40 + "\n", None),
+]
+
+
+@pytest.mark.parametrize("text, line", [c[1:] for c in NESTING], ids=[c[0] for c in NESTING])
+def test_yaml_nested_too_deep_is_refused(text, line, content, tmp_path, run):
+    (content / DISC).write_text(text)
+    refused(run, content, tmp_path, DISC, f"the YAML nests deeper than {MAX_YAML_DEPTH} levels", line)
+
+
+def test_yaml_nested_to_the_limit_is_read(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * (MAX_YAML_DEPTH - 1) + "x" + "]" * (MAX_YAML_DEPTH - 1) + "\n")
+    problems = Problems()
+    value = load_yaml(path, "deep.yaml", problems)
+    for _ in range(MAX_YAML_DEPTH - 1):
+        value = value["a"] if isinstance(value, dict) else value[0]
+    assert value == ["x"] and not problems
