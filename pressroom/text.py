@@ -8,6 +8,7 @@ so `<`, `>` and `&` print literally and no content can inject ReportLab tags.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from xml.sax.saxutils import escape
 
 import jinja2
@@ -69,12 +70,6 @@ def _run_limited(template, variables: dict) -> str:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-_INLINE = re.compile(
-    r"\*\*(?P<bold>\S(?:.*?\S)?)\*\*"
-    r"|(?<![\w*])\*(?P<italic>[^\s*](?:[^*]*?[^\s*])?)\*(?![\w*])"
-    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
-)
-_LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 
 
 class TextError(ValueError):
@@ -108,38 +103,115 @@ def _known(variables: dict) -> list[str]:
             for k, v in variables.items() for sub in (v if isinstance(v, dict) else [None])]
 
 
+_LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+
+
 def to_markup(text: str, link_color: str) -> tuple[str, str]:
     """Return (ReportLab markup, plain text) for one rendered content string."""
     markup: list[str] = []
     plain: list[str] = []
-    _convert(" ".join(text.split()), link_color, markup, plain)
+    _Inline(" ".join(text.split()), link_color).convert(0, None, markup, plain)
     return "".join(markup), "".join(plain)
 
 
-def _convert(text: str, link_color: str, markup: list[str], plain: list[str]) -> None:
-    pos = 0
-    for match in _INLINE.finditer(text):
-        markup.append(escape(text[pos:match.start()]))
-        plain.append(text[pos:match.start()])
-        if match["bold"] is not None:
-            markup.append("<b>")
-            _convert(match["bold"], link_color, markup, plain)
-            markup.append("</b>")
-        elif match["italic"] is not None:
-            markup.append("<i>")
-            _convert(match["italic"], link_color, markup, plain)
-            markup.append("</i>")
-        else:
-            url = match["url"]
-            if not url.startswith(_LINK_SCHEMES):
-                raise TextError(f"link {url!r} must start with https://, http://, mailto: or tel:")
-            markup.append(f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{link_color}">'
-                          f'<u>')
-            _convert(match["label"], link_color, markup, plain)
-            markup.append("</u></a>")
-        pos = match.end()
-    markup.append(escape(text[pos:]))
-    plain.append(text[pos:])
+def _positions(pattern: str, text: str) -> list[int]:
+    return [m.start() for m in re.finditer(pattern, text)]
+
+
+def _is_word(ch: str) -> bool:
+    """What `\\w` matches in a str pattern."""
+    return ch.isalnum() or ch == "_"
+
+
+class _Inline:
+    """`**bold**`, `*italic*` and `[label](url)` in one string, read left to right.
+
+    The rules are those of the single regex this replaced, which searched ahead from every
+    `*` and so took quadratic time (minutes for a long paragraph of `**`): bold is `**`, a
+    non-space, and runs to the first `**` after a non-space (preferring one at least two
+    characters on); italic is a `*` not after a word character or `*`, a non-space, no `*`,
+    a non-space and a `*` not before a word character or `*`; a link is `[`, a label with
+    no `]`, `](`, a URL with no space or `)`, and `)`. Bold is tried before italic, italic
+    before a link; a label, bold or italic text is read again on its own. Here every place a
+    delimiter can be is listed once, so each rule is a lookup.
+    """
+
+    def __init__(self, text: str, link_color: str):
+        self.text, self.link_color = text, link_color
+        self.openers = _positions(r"[*\[]", text)
+        self.stars = _positions(r"\*", text)
+        self.bold_ends = _positions(r"(?<=\S)(?=\*\*)", text)
+        self.brackets = _positions(r"\]", text)
+        self.url_ends = _positions(r"[)\s]", text)
+
+    @staticmethod
+    def _first(positions: list[int], start: int, end: int) -> int | None:
+        """The first listed position in [start, end)."""
+        i = bisect_left(positions, start)
+        return positions[i] if i < len(positions) and positions[i] < end else None
+
+    def convert(self, start: int, end: int | None, markup: list[str], plain: list[str]) -> None:
+        """Append text[start:end] as markup and plain text."""
+        text = self.text
+        end = len(text) if end is None else end
+        done = at = start
+        while (at := self._first(self.openers, at, end)) is not None:
+            found = self._bold(at, end) or self._italic(at, start, end) or self._link(at, end)
+            if found is None:
+                at += 1
+                continue
+            kind, inner_start, inner_end, after = found
+            markup.append(escape(text[done:at]))
+            plain.append(text[done:at])
+            if kind == "link":
+                url = text[inner_end + 2:after - 1]
+                if not url.startswith(_LINK_SCHEMES):
+                    raise TextError(f"link {url!r} must start with https://, http://, mailto: or tel:")
+                markup.append(f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{self.link_color}">'
+                              f'<u>')
+                self.convert(inner_start, inner_end, markup, plain)
+                markup.append("</u></a>")
+            else:
+                tag = "b" if kind == "bold" else "i"
+                markup.append(f"<{tag}>")
+                self.convert(inner_start, inner_end, markup, plain)
+                markup.append(f"</{tag}>")
+            done = at = after
+        markup.append(escape(text[done:end]))
+        plain.append(text[done:end])
+
+    def _bold(self, at: int, end: int):
+        text = self.text
+        if not (text.startswith("**", at) and at + 2 < end and not text[at + 2].isspace()):
+            return None
+        close = self._first(self.bold_ends, at + 4, end - 1)
+        if close is None and at + 4 < end and text[at + 3] == text[at + 4] == "*":
+            close = at + 3  # one character of bold: the regex tried this only after longer ones
+        return None if close is None else ("bold", at + 2, close, close + 2)
+
+    def _italic(self, at: int, start: int, end: int):
+        text = self.text
+        if (text[at] != "*" or (at > start and (_is_word(text[at - 1]) or text[at - 1] == "*"))
+                or at + 1 >= end or text[at + 1] == "*" or text[at + 1].isspace()):
+            return None
+        close = self._first(self.stars, at + 2, end)
+        if close is None or text[close - 1].isspace():
+            return None
+        if close + 1 < end and (_is_word(text[close + 1]) or text[close + 1] == "*"):
+            return None
+        return "italic", at + 1, close, close + 1
+
+    def _link(self, at: int, end: int):
+        text = self.text
+        if text[at] != "[":
+            return None
+        bracket = self._first(self.brackets, at + 1, end)
+        if bracket is None or bracket == at + 1 or bracket + 1 >= end or text[bracket + 1] != "(":
+            return None
+        url_end = self._first(self.url_ends, bracket + 2, end)
+        if url_end is None or url_end == bracket + 2 or text[url_end] != ")":
+            return None
+        return "link", at + 1, bracket, url_end + 1
 
 
 def missing_glyphs(plain: str, charset: frozenset[int]) -> list[str]:

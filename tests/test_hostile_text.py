@@ -50,6 +50,80 @@ def refused(run, content, tmp_path, rel, fragment, line=None):
     return shown
 
 
+# 3. markup: one pass, and what the regex it replaced made ------------------------------
+
+def _old_to_markup(text: str, link_color: str) -> tuple[str, str]:
+    """The regex converter the linear one replaced (quadratic on `**` runs), kept as the oracle."""
+    inline = re.compile(r"\*\*(?P<bold>\S(?:.*?\S)?)\*\*"
+                        r"|(?<![\w*])\*(?P<italic>[^\s*](?:[^*]*?[^\s*])?)\*(?![\w*])"
+                        r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)")
+    markup: list[str] = []
+    plain: list[str] = []
+
+    def convert(text: str) -> None:
+        pos = 0
+        for match in inline.finditer(text):
+            markup.append(escape(text[pos:match.start()]))
+            plain.append(text[pos:match.start()])
+            if match["bold"] is not None:
+                markup.append("<b>"), convert(match["bold"]), markup.append("</b>")
+            elif match["italic"] is not None:
+                markup.append("<i>"), convert(match["italic"]), markup.append("</i>")
+            else:
+                url = match["url"]
+                if not url.startswith(("https://", "http://", "mailto:", "tel:")):
+                    raise TextError(f"link {url!r} must start with https://, http://, mailto: or tel:")
+                markup.append(f'<a href="{escape(url, {chr(34): "&quot;"})}" color="{link_color}"><u>')
+                convert(match["label"])
+                markup.append("</u></a>")
+            pos = match.end()
+        markup.append(escape(text[pos:]))
+        plain.append(text[pos:])
+
+    convert(" ".join(text.split()))
+    return "".join(markup), "".join(plain)
+
+
+NORMAL = [
+    "Plain words, nothing else.",
+    "**Strong** and *soft* and [our site](https://x.example.org/a?b=1&c=2).",
+    "Call [(555) 555-0142](tel:5555550142) or write to [us](mailto:care@example.org).",
+    "**Bold with *italic* inside** and *italic with [a link](https://e.org)*.",
+    "[**Bold link** and *italic*](https://e.org/path_(x)) then text.",
+    "Literal <b>not bold</b> & 5 * 3 <font> and 2*3*4 and snake_case_*word*.",
+    "Unmatched ** stays, * too, and [half a link](https://e.org and ]( alone.",
+    "***both*** and **a**b** and *a**b* and ** spaced ** and * spaced *.",
+    "Tabs\tand\nnewlines\r\nfold into  single   spaces.",
+    "Ñandú *café* **über** [enlace](https://ejemplo.es/ñ) — “quotes” & ‘more’.",
+    "",
+]
+
+
+def _fuzz(count: int) -> list[str]:
+    pieces = ["*", "**", "[", "]", "(", ")", " ", "a", "b", "_", "-", ":", "https://x", "tel:1",
+              "<", "&", "é", "1", "\t", "."]
+    rng = random.Random(2024)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(count)]
+
+
+def test_markup_matches_the_old_converter():
+    def outcome(convert, text):
+        try:
+            return convert(text, "#1d4e89")
+        except TextError as exc:
+            return str(exc)
+    for text in NORMAL + _fuzz(20_000):
+        assert outcome(to_markup, text) == outcome(_old_to_markup, text), repr(text)
+
+
+@pytest.mark.parametrize("text", ["**a " * 5000, "*a " * 6600, "[" * MAX_TEXT, "[a](" * 5000,
+                                  "**" * 10_000, "*a*b" * 5000], ids=range(6))
+def test_markup_is_linear(text):
+    start = time.monotonic()
+    to_markup(text, "#000000")
+    assert time.monotonic() - start < 0.5
+
+
 # 5. YAML nesting: stopped at MAX_YAML_DEPTH, before libyaml or Python can overflow ------
 
 NESTING = [
