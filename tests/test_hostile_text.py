@@ -50,6 +50,99 @@ def refused(run, content, tmp_path, rel, fragment, line=None):
     return shown
 
 
+# 1. templates: bounded by the size of what they make, whatever the filter ----------------
+
+def title(template: str):
+    return lambda root: replace(root / DISC, "title: Discectomy", f"title: '{template}'")
+
+
+def summary(template: str):
+    """Put `template` in the summary (line 2), which may be as long as any paragraph."""
+    def edit(root):
+        path = root / DISC
+        path.write_text(re.sub(r"summary: >-\n(?:  .*\n)+", lambda _: f"summary: '{template}'\n",
+                               path.read_text(), count=1))
+    return edit
+
+
+LOOPS = "{% for i in range(1000) %}{% for j in range(1000) %}xxxxx{% endfor %}{% endfor %}"
+TEMPLATES = [
+    ("center", '{{ "x"|center(2*10**10) }}', "the number 20000000000 is too large"),
+    ("indent", '{{ "a\\nb"|indent(10**9, true) }}', "the number 1000000000 is too large"),
+    ("indent-string", '{{ ("x\\n" * 10000)|indent("y" * 20000) }}', "indent() could build up to"),
+    ("ljust-method", '{{ "x".ljust(10**9) }}', "ljust(): the number 1000000000 is too large"),
+    ("wordwrap", '{{ ("x " * 10000)|wordwrap(1, wrapstring="y" * 20000) }}', "wordwrap() could build"),
+    ("replace", '{{ ("x" * 20000)|replace("", "y" * 20000) }}', "replace() could build up to"),
+    ("join", '{{ ("y" * 20000)|join("x" * 20000) }}', "join() could build up to"),
+    ("expandtabs", '{{ ("\\t" * 20000).expandtabs(20000) }}', "expandtabs() could build up to"),
+    ("format-filter", '{{ "%1000000000s"|format("x") }}', "a width in the format is too large"),
+    ("format-operator", '{{ "%1000000000s" % "x" }}', "a width in the format is too large"),
+    ("format-star", '{{ "%*s" % (10**9, "x") }}', "the number 1000000000 is too large"),
+    ("format-method", '{{ "{:1000000000}".format("x") }}', "a width in the format is too large"),
+    ("format-nested", '{{ "{:{w}}".format_map({"w": 10**9}) }}', "a width in the format is too large"),
+    ("repeat", '{{ "x" * 100000000 }}', "longer than 20000 characters"),
+    ("power", "{{ 2 ** 1000 }}", "exponent too large"),
+    ("squaring", "{% macro d(x, n) %}{% if n %}{{ d([x[0] * x[0]], n - 1) }}{% else %}{{ x }}{% endif %}"
+     "{% endmacro %}{{ d([2], 64) }}", "a value longer than 20000"),
+    ("loops", LOOPS, f"the template makes more than {MAX_TEXT} characters"),
+    ("captured-loops", "{% set s %}" + LOOPS + "{% endset %}{{ s|length }}", "a captured block is longer"),
+    ("filter-block", "{% filter upper %}" + LOOPS + "{% endfilter %}", "a captured block is longer"),
+    ("block-call", "{% if false %}{% block b %}" + LOOPS + "{% endblock %}{% endif %}{{ self.b()|length }}",
+     "a captured block is longer"),
+    ("concat-chain", '{% set a = "x" * 20000 %}{{ a ~ a ~ a ~ a }}', "a value longer than 20000"),
+    ("concat-doubling", "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}"
+     '{% endif %}{% endmacro %}{{ d("x", 64) }}', "longer than 20000"),
+    ("plus-doubling", "{% macro d(s, n) %}{% if n %}{{ d(s + s, n - 1) }}{% else %}{{ s|length }}"
+     '{% endif %}{% endmacro %}{{ d("x", 64) }}', "longer than 20000"),
+    ("list-doubling", "{% macro d(l, n) %}{% if n %}{{ d([l, l], n - 1) }}{% else %}{{ l == l }}"
+     "{% endif %}{% endmacro %}{{ d([1], 64) }}", "a value longer than 20000"),
+    ("namespace", "{% set ns = namespace(s=1) %}{{ ns.s }}", "unknown variable 'namespace'"),
+    ("lazy-map", '{{ ("x" * 20000)|map("center", 20000)|join }}', "map() could build up to"),
+    ("lazy-list", '{{ range(1000)|map("string")|map("center", 100)|list|length }}', "a sequence longer than"),
+    ("lazy-join", '{{ range(1000)|map("string")|join("x" * 20000) }}', "join() could build up to"),
+    ("range-join", '{{ range(1000)|join("x" * 20000) }}', "join() could build up to"),
+    ("mutation", "{% set l = [1] %}{{ l.append(l) }}", "unsafe"),
+    ("deep-expression", "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "template failed"),
+]
+
+
+@pytest.mark.parametrize("template, fragment", [c[1:] for c in TEMPLATES], ids=[c[0] for c in TEMPLATES])
+def test_template_that_would_grow_without_bound_is_refused(template, fragment, content, tmp_path, run):
+    summary(template)(content)
+    shown = refused(run, content, tmp_path, DISC, fragment, line=2)
+    assert "ran for more than" not in shown, "stopped by the clock, not by size"
+
+
+def test_a_template_that_prints_nothing_still_stops(content, tmp_path, run):
+    title("{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
+          "{% endfor %}{% endfor %}{% endfor %}")(content)
+    refused(run, content, tmp_path, DISC, f"ran for more than {MAX_TEMPLATE_SECONDS:g} s", line=1)
+
+
+CLINIC = {"clinic": {"name": "Riverside Spine Center", "phone": "(555) 555-0142",
+                     "address": ("1200 River Road", "Springfield")}}
+ORDINARY = [  # (template, what it made before the sandbox measured values)
+    ("Call {{ clinic.phone }} or visit {{ clinic.name|upper }}.",
+     "Call (555) 555-0142 or visit RIVERSIDE SPINE CENTER."),
+    ("{% for line in clinic.address %}{{ line }}{% if not loop.last %}, {% endif %}{% endfor %}",
+     "1200 River Road, Springfield"),
+    ("{{ '%s, %d'|format(clinic.phone, 3) }} {{ '%05.1f' % 3.14159 }} {{ '{:>4}'.format(7) }}",
+     "(555) 555-0142, 3 003.1    7"),
+    ("{{ [1, 2, 3]|map('string')|join('-') }} {{ 'x' ~ 'y' * 3 }} {{ range(3)|list }} {{ 2 ** 10 }}",
+     "1-2-3 xyyy [0, 1, 2] 1024"),
+    ("{% macro tag(x) %}<{{ x }}>{% endmacro %}{{ tag(clinic.phone) }}{% set s %}{{ clinic.name }}"
+     "{% endset %} {{ s|length }} {% for a, b in [(1, 2)] %}{{ a + b }}{% endfor %}",
+     "<(555) 555-0142> 22 3"),
+    ("{{ clinic.name|center(30) }}|{{ clinic.name|wordwrap(10) }}|{{ clinic.name|truncate(12) }}",
+     "    Riverside Spine Center    |Riverside\nSpine\nCenter|Riverside..."),
+]
+
+
+@pytest.mark.parametrize("template, made", ORDINARY, ids=range(len(ORDINARY)))
+def test_ordinary_templates_make_what_they_made(template, made):
+    assert render_template(template, CLINIC) == made
+
+
 # 3. markup: one pass, and what the regex it replaced made ------------------------------
 
 def _old_to_markup(text: str, link_color: str) -> tuple[str, str]:
