@@ -143,6 +143,41 @@ def test_ordinary_templates_make_what_they_made(template, made):
     assert render_template(template, CLINIC) == made
 
 
+# 2. long text: refused by length before any template or markup runs ------------------
+
+def paragraph(text: str):
+    return lambda root: replace(root / DISC, "sections:\n",
+                                f"sections:\n  - heading: Extra\n    body: ['{text}']\n")
+
+
+TEXTS = [  # (id, file, edit, fragment)
+    ("paragraph-1mb", DISC, paragraph("word " * 200_000), f"the text is 1000000 characters; at most {MAX_TEXT}"),
+    ("bold-50k", DISC, paragraph("**a " * 50_000), f"at most {MAX_TEXT} are allowed — split it into paragraphs"),
+    ("heading", DISC, lambda root: replace(root / DISC, "title: Discectomy", "title: " + "T" * 201),
+     f"title: the text is 201 characters; at most {MAX_HEADING} are allowed — shorten it"),
+    ("bullet", DISC, lambda root: replace(root / DISC, "sections:\n",
+                                          "sections:\n  - heading: X\n    body:\n      - bullets: ['" + "b" * 1001 + "']\n"),
+     f"bullets[1]: the text is 1001 characters; at most {MAX_ITEM}"),
+    ("review-id", DISC, lambda root: replace(root / DISC, "id: RSC-PL-001", "id: " + "I" * 81),
+     f"review.id: the text is 81 characters; at most {MAX_FOOTER_FIELD}"),
+    ("phone", "clinic.yaml", lambda root: replace(root / "clinic.yaml", 'phone: "(555) 555-0142"', "phone: " + "5" * 41),
+     f"phone: the text is 41 characters; at most {MAX_PHONE}"),
+    ("clinic-name", "clinic.yaml", lambda root: replace(root / "clinic.yaml", "name: Riverside Spine Center",
+                                                        "name: " + "N" * 121),
+     f"name: the text is 121 characters; at most {MAX_CLINIC_NAME}"),
+    ("address-line", "clinic.yaml", lambda root: replace(root / "clinic.yaml", '"Springfield, ST 00000"', "A" * 121),
+     "address[2]: the text is 121 characters"),
+    ("templated-heading", DISC, title("{% for i in range(30) %}0123456789{% endfor %}"),
+     f"the template makes more than {MAX_HEADING} characters"),
+]
+
+
+@pytest.mark.parametrize("rel, edit, fragment", [c[1:] for c in TEXTS], ids=[c[0] for c in TEXTS])
+def test_text_longer_than_its_field_allows_is_refused(rel, edit, fragment, content, tmp_path, run):
+    edit(content)
+    refused(run, content, tmp_path, rel, fragment)
+
+
 # 3. markup: one pass, and what the regex it replaced made ------------------------------
 
 def _old_to_markup(text: str, link_color: str) -> tuple[str, str]:
@@ -215,6 +250,25 @@ def test_markup_is_linear(text):
     start = time.monotonic()
     to_markup(text, "#000000")
     assert time.monotonic() - start < 0.5
+
+
+# 4. glossary: counts bounded, and one pass per text however many terms ----------------
+
+GLOSSARIES = [
+    ("terms", lambda root: (root / "glossary.yaml").write_text(
+        "terms:\n" + "".join(f"  Term {i}: A definition.\n" for i in range(20_000))),
+     f"terms: 20000 entries; at most {MAX_GLOSSARY_TERMS} are allowed"),
+    ("jargon", lambda root: append(root / "glossary.yaml", "jargon: [" + ", ".join(
+        f"word {i}" for i in range(20_000)) + "]\n"), f"jargon: 20000 entries; at most {MAX_JARGON}"),
+    ("long-term", lambda root: append(root / "glossary.yaml", "  " + "t" * 101 + ": A definition.\n"),
+     f"the text is 101 characters; at most {MAX_TERM} are allowed"),
+]
+
+
+@pytest.mark.parametrize("edit, fragment", [c[1:] for c in GLOSSARIES], ids=[c[0] for c in GLOSSARIES])
+def test_glossary_beyond_its_limits_is_refused(edit, fragment, content, tmp_path, run):
+    edit(content)
+    refused(run, content, tmp_path, "glossary.yaml", fragment)
 
 
 # 5. YAML nesting: stopped at MAX_YAML_DEPTH, before libyaml or Python can overflow ------
