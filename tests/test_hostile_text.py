@@ -12,10 +12,12 @@ import time
 from xml.sax.saxutils import escape
 
 import pytest
+from conftest import REPO
 from test_bad_input import DISC, append, replace
 
 from pressroom import jargon
 from pressroom import model as m
+from pressroom.build import Paths, plan
 from pressroom.errors import Problems
 from pressroom.limits import (MAX_CLINIC_NAME, MAX_FOOTER_FIELD, MAX_GLOSSARY_TERMS, MAX_HEADING,
                               MAX_ITEM, MAX_JARGON, MAX_PHONE, MAX_TEMPLATE_SECONDS, MAX_TERM,
@@ -269,6 +271,97 @@ GLOSSARIES = [
 def test_glossary_beyond_its_limits_is_refused(edit, fragment, content, tmp_path, run):
     edit(content)
     refused(run, content, tmp_path, "glossary.yaml", fragment)
+
+
+def test_glossary_at_its_limits_is_quick(content, tmp_path, run):
+    terms = "".join(f"  Term number {i}: A definition of term {i}.\n" for i in range(MAX_GLOSSARY_TERMS))
+    jargon_list = ", ".join(f"jargon word {i}" for i in range(MAX_JARGON))
+    (content / "glossary.yaml").write_text(f"terms:\n{terms}jargon: [{jargon_list}]\n")
+    start = time.monotonic()
+    result = run("--content", content, "--out", tmp_path / "out", "--check")
+    assert "glossary.yaml" not in result.err and "internal error" not in result.err, result.err
+    assert time.monotonic() - start < QUICK
+
+
+def _old_mentions(text: str, form: str) -> bool:
+    return bool(re.search(rf"(?<![\w-]){re.escape(form)}(?:s|es)?(?![\w-])", text, re.IGNORECASE))
+
+
+def _old_terms_used(doc, glossary, limit, lang):
+    """glossary_terms_used before: one regex search per term and form (the oracle)."""
+    body = " ".join(t.plain for t in jargon.texts(doc, headings=False))
+    forms = [f for entry in jargon.shipped_terms(lang) for f in entry]
+    hits = []
+    for term, definition in glossary.terms:
+        if term.lower() == doc.title.plain.lower():
+            continue
+        starts = [s.start() for s in (jargon._pattern(f).search(body) for f in jargon.term_forms(term)) if s]
+        if starts and any(_old_mentions(term, f) for f in forms):
+            hits.append((min(starts), term, definition))
+    chosen = sorted(hits)[:limit] if limit else hits
+    return sorted(((t, d) for _, t, d in chosen), key=lambda x: x[0].casefold())
+
+
+def _old_undefined(doc, glossary, extra, lang):
+    """undefined_terms before (the oracle)."""
+    defined = [term.lower() for term, _ in glossary.terms]
+    found = []
+    for forms in jargon.shipped_terms(lang) + tuple((e.lower(),) for e in extra):
+        if any(_old_mentions(d, f) or _old_mentions(f, d) for f in forms for d in defined):
+            continue
+        for text in jargon.texts(doc):
+            hit = next((f for f in forms if _old_mentions(text.plain, f)), None)
+            if hit:
+                found.append((hit, text.origin))
+                break
+    return found
+
+
+def test_jargon_passes_match_the_old_ones_on_the_shipped_content():
+    catalogues = plan(Paths(content=REPO / "content", layouts=REPO / "layouts", fonts=REPO / "fonts",
+                            out=REPO / "unused")).catalogues
+    for cat in catalogues:
+        extra = cat.glossary.jargon + ("pars defect", "Disc", "spine")
+        for doc in cat.documents().values():
+            for limit in (None, 3):
+                new = jargon.glossary_terms_used.__wrapped__(doc, cat.glossary, limit, cat.lang)
+                assert new == _old_terms_used(doc, cat.glossary, limit, cat.lang)
+            assert jargon.undefined_terms(doc, cat.glossary, extra, cat.lang) == \
+                _old_undefined(doc, cat.glossary, extra, cat.lang)
+
+
+def test_jargon_passes_match_the_old_ones():
+    words = ["disc", "Discs", "DISCES", "spinal", "fusion", "x-ray", "nerve", "root", "bone", "graft",
+             "endoscope", "fluoroscopy", "anestesia", "the", "a", "s", "es", "-", "_", "é", "ß", "İ",
+             "ı", "ſ", "\u212a"]
+    seps = [" ", " ", "", "-", ". ", "(", ")", ", "]
+    rng = random.Random(11)
+    where = m.Origin("x.yaml", 1)
+
+    def text(n):
+        return "".join(rng.choice(words) + rng.choice(seps) for _ in range(n)).strip()
+
+    def t(s):
+        return m.Text(s, s, where)
+
+    seen = 0
+    for _ in range(250):
+        names = {text(rng.randint(1, 3)) + (" (plural " + text(1) + ")" if rng.random() < 0.2 else "")
+                 for _ in range(rng.randint(0, 8))}
+        glossary = m.Glossary(tuple((n, t(n)) for n in names), where, ())
+        body = tuple(m.Paragraph(t(text(rng.randint(0, 30)))) for _ in range(3))
+        doc = m.Procedure(slug="x", title=t("Disc"), summary=t(text(10)), treats=(),
+                          sections=(m.Section(t("About"), body, ()),), when_to_call=(),
+                          review=None, origin=where)
+        extra = tuple(text(rng.randint(1, 2)) for _ in range(rng.randint(0, 3)))
+        for lang in ("en", "es"):
+            for limit in (None, 2):
+                new = jargon.glossary_terms_used.__wrapped__(doc, glossary, limit, lang)
+                assert new == _old_terms_used(doc, glossary, limit, lang)
+            new = jargon.undefined_terms(doc, glossary, extra, lang)
+            assert new == _old_undefined(doc, glossary, extra, lang)
+            seen += bool(new)
+    assert seen > 50, "the examples should find undefined terms"
 
 
 # 5. YAML nesting: stopped at MAX_YAML_DEPTH, before libyaml or Python can overflow ------
