@@ -18,6 +18,8 @@ from . import limits, model as m
 from .errors import Problem, Problems, closest, did_you_mean, warning
 from .images import RASTER, LogoError, check_raster, check_svg
 from .inputs import Listing, Refused, read_bytes
+from .limits import (MAX_ADDRESS_LINE, MAX_CLINIC_NAME, MAX_EMAIL, MAX_FOOTER_FIELD, MAX_GLOSSARY_TERMS,
+                     MAX_HEADING, MAX_ITEM, MAX_JARGON, MAX_PHONE, MAX_TERM, MAX_TEXT, MAX_WEBSITE)
 from .sources import Map, Seq, as_written, load_yaml
 from .text import TextError, email_address, missing_glyphs, render_template, to_markup, web_address
 
@@ -29,6 +31,9 @@ _LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 DEFAULT_BRAND = m.Brand(primary="#1d4e89", accent="#2a7f8f")
 _BLOCK_KINDS = ("bullets", "steps", "note", "figure")
 _NO_PROCEDURES = "; there are no procedure files (procedures/*.yaml) next to this guide"
+_CLINIC_LIMITS = {"name": MAX_CLINIC_NAME, "phone": MAX_PHONE, "emergency": MAX_PHONE,
+                  "after_hours": MAX_PHONE, "website": MAX_WEBSITE, "email": MAX_EMAIL,
+                  "address": MAX_ADDRESS_LINE}
 
 
 def _expected(value) -> str:
@@ -83,13 +88,16 @@ class FileReader:
         return None
 
     # scalars -------------------------------------------------------------------
-    def string(self, value, line: int, field: str, check=None) -> str | None:
-        """Plain text with no markup (phone numbers, ids, names); `check` (a text.py checker
-        raising TextError) may refuse or normalise it before its characters are checked."""
+    def string(self, value, line: int, field: str, check=None, limit: int = MAX_TEXT) -> str | None:
+        """Plain text with no markup (phone numbers, ids, names), at most `limit` characters;
+        `check` (a text.py checker raising TextError) may refuse or normalise it before its
+        characters are checked."""
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(line, field, f"expected text, found {_expected(value)}")
+            return None
+        if not self.fits(as_written(value), line, field, limit):
             return None
         text = " ".join(as_written(value).split())  # `version: 1.10` stays 1.10, not 1.1
         if not text:
@@ -104,22 +112,38 @@ class FileReader:
         self._glyphs(text, line, field)
         return text
 
-    def text(self, value, line: int, field: str) -> m.Text | None:
-        """A content string: template, inline markup, glyph check."""
-        raw = self.string(value, line, field) if not isinstance(value, str) else value
-        if raw is None:
+    def text(self, value, line: int, field: str, limit: int = MAX_TEXT) -> m.Text | None:
+        """A content string: length (as written and as rendered), template, inline markup, glyphs."""
+        raw = self.string(value, line, field, limit=limit) if not isinstance(value, str) else value
+        if raw is None or not self.fits(raw, line, field, limit):
             return None
         if not raw.strip():
             self.error(line, field, "is empty")
             return None
         try:
-            markup, plain = to_markup(render_template(raw, self.variables), self.link_color)
+            markup, plain = to_markup(render_template(raw, self.variables, limit), self.link_color)
         except TextError as exc:
             self.error(line, field, str(exc))
             return None
         if self._glyphs(plain, line, field):
             return None
         return m.Text(markup, plain, self.origin(line, field))
+
+    def fits(self, text: str, line: int, field: str, limit: int) -> bool:
+        """Checked before any other work on the text, so a huge string costs nothing."""
+        if len(text) <= limit:
+            return True
+        advice = "split it into paragraphs" if limit >= MAX_TEXT else "shorten it"
+        self.error(line, field, f"the text is {len(text)} characters; at most {limit} are allowed — {advice}")
+        return False
+
+    def few(self, items, line: int, field: str, most: int) -> bool:
+        """A list or mapping with at most `most` entries, checked before any entry is read."""
+        if len(items) <= most:
+            return True
+        self.error(line, field, f"{len(items)} entries; at most {most} are allowed — keep the ones "
+                   "your documents use")
+        return False
 
     def _glyphs(self, plain: str, line: int, field: str) -> bool:
         missing = missing_glyphs(plain, self.charset)
@@ -143,18 +167,20 @@ class FileReader:
         return default
 
     # composite -----------------------------------------------------------------
-    def field_text(self, parent: Map, key: str, field: str, required: bool = True) -> m.Text | None:
+    def field_text(self, parent: Map, key: str, field: str, required: bool = True,
+                   limit: int = MAX_TEXT) -> m.Text | None:
         if parent.get(key) is None:
             if required:
                 self.error(parent.line_of(key), _join(field, key), "required but missing")
             return None
-        return self.text(parent[key], parent.line_of(key), _join(field, key))
+        return self.text(parent[key], parent.line_of(key), _join(field, key), limit)
 
-    def text_list(self, parent: Map, key: str, field: str, required: bool = False) -> tuple[m.Text, ...]:
+    def text_list(self, parent: Map, key: str, field: str, required: bool = False,
+                  limit: int = MAX_ITEM) -> tuple[m.Text, ...]:
         items = self.seq(parent, key, _join(field, key), required)
         if items is None:
             return ()
-        out = (self.text(item, items.line_of(i), f"{_join(field, key)}[{i + 1}]")
+        out = (self.text(item, items.line_of(i), f"{_join(field, key)}[{i + 1}]", limit)
                for i, item in enumerate(items))
         return tuple(t for t in out if t is not None)
 
@@ -210,7 +236,7 @@ class FileReader:
         required = ("heading",) if allow_procedures else ("heading", "body")
         if not self.mapping(item, line, where, required=required, optional=optional):
             return None
-        heading = self.field_text(item, "heading", where)
+        heading = self.field_text(item, "heading", where, limit=MAX_HEADING)
         has_procs = allow_procedures and item.get("procedures") is not None
         body = self.blocks(item, "body", where, required=not has_procs)
         procs: tuple[str, ...] = ()
@@ -239,10 +265,12 @@ class FileReader:
         if value is None or not self.mapping(value, line, "review", optional=fields):
             return m.Review(default_id, "1", None, None, None, self.origin(line))
         return m.Review(
-            doc_id=self.string(value.get("id"), value.line_of("id"), "review.id") or default_id,
-            version=self.string(value.get("version"), value.line_of("version"), "review.version") or "1",
+            doc_id=self.string(value.get("id"), value.line_of("id"), "review.id",
+                               limit=MAX_FOOTER_FIELD) or default_id,
+            version=self.string(value.get("version"), value.line_of("version"), "review.version",
+                                limit=MAX_FOOTER_FIELD) or "1",
             reviewed_by=self.string(value.get("reviewed_by"), value.line_of("reviewed_by"),
-                                    "review.reviewed_by"),
+                                    "review.reviewed_by", limit=MAX_FOOTER_FIELD),
             reviewed_on=self.date(value.get("reviewed_on"), value.line_of("reviewed_on"),
                                   "review.reviewed_on"),
             next_review=self.date(value.get("next_review"), value.line_of("next_review"),
@@ -312,7 +340,7 @@ class ContentLoader:
             return None
 
         def s(key, default=None, check=None):
-            value = r.string(data.get(key), data.line_of(key), key, check)
+            value = r.string(data.get(key), data.line_of(key), key, check, _CLINIC_LIMITS.get(key, MAX_TEXT))
             return value if value is not None else default
 
         address = data.get("address")
@@ -320,7 +348,7 @@ class ContentLoader:
             lines = (s("address"),) if address else None
         else:
             items = r.seq(data, "address", "address") or []
-            lines = tuple(r.string(v, items.line_of(i), f"address[{i + 1}]") or ""
+            lines = tuple(r.string(v, items.line_of(i), f"address[{i + 1}]", limit=MAX_ADDRESS_LINE) or ""
                           for i, v in enumerate(items))
         brand = data.get("brand")
         base_brand = base.brand if base else DEFAULT_BRAND
@@ -416,7 +444,7 @@ class ContentLoader:
         before = len(self.problems.items)
         proc = m.Procedure(
             slug=slug,
-            title=r.field_text(data, "title", ""),
+            title=r.field_text(data, "title", "", limit=MAX_HEADING),
             summary=r.field_text(data, "summary", ""),
             treats=r.text_list(data, "treats", ""),
             sections=r.sections(data, "sections"),
@@ -440,8 +468,8 @@ class ContentLoader:
                     r.error(items.line_of(i), f"sections[{i + 1}].procedures",
                             f"no procedure {slug!r}{did_you_mean(slug, slugs, _NO_PROCEDURES)}")
         guide = m.Guide(
-            title=r.field_text(data, "title", ""),
-            subtitle=r.field_text(data, "subtitle", "", required=False),
+            title=r.field_text(data, "title", "", limit=MAX_HEADING),
+            subtitle=r.field_text(data, "subtitle", "", required=False, limit=MAX_HEADING),
             sections=sections,
             review=r.review(data, "GUIDE"),
             origin=r.origin(1),
@@ -455,10 +483,10 @@ class ContentLoader:
         data, r = opened
         before = len(self.problems.items)
         brochure = m.Brochure(
-            title=r.field_text(data, "title", ""),
-            tagline=r.field_text(data, "tagline", ""),
+            title=r.field_text(data, "title", "", limit=MAX_HEADING),
+            tagline=r.field_text(data, "tagline", "", limit=MAX_HEADING),
             panels=r.sections(data, "panels"),
-            call_to_action=r.field_text(data, "call_to_action", ""),
+            call_to_action=r.field_text(data, "call_to_action", "", limit=MAX_ITEM),
             review=r.review(data, "BROCHURE"),
             origin=r.origin(1),
         )
@@ -470,14 +498,20 @@ class ContentLoader:
             return None
         data, r = opened
         jargon_items = r.seq(data, "jargon", "jargon") or ()
-        jargon = tuple(t for t in (r.string(v, jargon_items.line_of(i), f"jargon[{i + 1}]")
+        if not r.few(jargon_items, data.line_of("jargon"), "jargon", MAX_JARGON):
+            return None
+        jargon = tuple(t for t in (r.string(v, jargon_items.line_of(i), f"jargon[{i + 1}]", limit=MAX_TERM)
                                    for i, v in enumerate(jargon_items)) if t)
         terms = data["terms"]
         if not isinstance(terms, Map):
             r.error(data.line_of("terms"), "terms", "expected a mapping of Term: definition")
             return None
+        if not r.few(terms, data.line_of("terms"), "terms", MAX_GLOSSARY_TERMS):
+            return None
         out = []
         for term, definition in terms.items():
+            if not r.fits(term, terms.line_of(term), f"terms.{term[:MAX_TERM]}", MAX_TERM):
+                continue
             text = r.text(definition, terms.line_of(term), f"terms.{term}")
             if text is not None:
                 r._glyphs(term, terms.line_of(term), f"terms.{term}")

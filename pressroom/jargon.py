@@ -26,11 +26,58 @@ def shipped_terms(lang: str = "en") -> tuple[tuple[str, ...], ...]:
 
 @lru_cache(maxsize=4096)
 def _pattern(form: str) -> re.Pattern:
+    """The rule for one form: a whole word or phrase, any case, maybe plural."""
     return re.compile(rf"(?<![\w-]){re.escape(form)}(?:s|es)?(?![\w-])", re.IGNORECASE)
 
 
-def mentions(text: str, form: str) -> bool:
-    return bool(_pattern(form).search(text))
+_STARTS = re.compile(r"(?<![\w-])")  # where a form may begin
+_ENDS = re.compile(r"(?![\w-])")     # where it may end, plural ending included
+_DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
+
+
+def _fold(text: str) -> str:
+    """A key equal for any two strings _pattern's IGNORECASE takes as equal (casefold alone
+    keeps the dotted and dotless i apart)."""
+    return text.translate(_DOTTED_I).casefold()
+
+
+class _Forms:
+    """Many forms found in one pass over a text, each exactly as _pattern finds it.
+
+    Matching is character for character, so a match of `form` plus its ending is a stretch
+    of that many characters from a start to an end. At each start the first few folded
+    characters give the lengths worth trying; each stretch is looked up by its folded text,
+    and a hit is confirmed with the form's own pattern. The cost grows with the text and
+    the forms sharing a beginning, not with the number of forms.
+    """
+
+    def __init__(self, forms: tuple[str, ...]):
+        forms = tuple(dict.fromkeys(forms))
+        self.head = min([3] + [len(f) for f in forms])  # how many characters pick the lengths
+        self.forms: dict[str, list[str]] = {}
+        lengths: dict[str, set[int]] = {}
+        for form in forms:
+            for ending in ("", "s", "es"):
+                self.forms.setdefault(_fold(form + ending), []).append(form)
+                lengths.setdefault(_fold(form[:self.head]), set()).add(len(form) + len(ending))
+        self.lengths = {head: sorted(n) for head, n in lengths.items()}
+
+    def find(self, text: str) -> dict[str, int]:
+        """{form: where it is first mentioned} for every form the text mentions."""
+        ends = {m.start() for m in _ENDS.finditer(text)}
+        found: dict[str, int] = {}
+        for start in (m.start() for m in _STARTS.finditer(text)):
+            for length in self.lengths.get(_fold(text[start:start + self.head]), ()):
+                if start + length in ends:
+                    for form in self.forms.get(_fold(text[start:start + length]), ()):
+                        if form not in found and _pattern(form).match(text, start):
+                            found[form] = start
+        return found
+
+
+@lru_cache(maxsize=64)
+def _index(forms: tuple[str, ...]) -> _Forms:
+    return _Forms(forms)
 
 
 def texts(doc, headings: bool = True) -> list[m.Text]:
@@ -82,35 +129,60 @@ def glossary_terms_used(doc, glossary: m.Glossary | None, limit: int | None = No
         return []
     body = " ".join(t.plain for t in texts(doc, headings=False))
     title = getattr(doc, "title", None)
-    forms = [f for entry in shipped_terms(lang) for f in entry]
+    forms = {term: term_forms(term) for term, _ in glossary.terms}
+    used = _index(tuple(f for fs in forms.values() for f in fs)).find(body)
+    medical = _medical_terms(glossary, lang)
     hits = []
     for term, definition in glossary.terms:
         if title is not None and term.lower() == title.plain.lower():
             continue
-        match = min((m for m in (_pattern(f).search(body) for f in term_forms(term)) if m),
-                    key=lambda m: m.start(), default=None)
-        if match and any(mentions(term, f) for f in forms):
-            hits.append((match.start(), term, definition))
+        starts = [used[f] for f in forms[term] if f in used]
+        if starts and term in medical:
+            hits.append((min(starts), term, definition))
     chosen = sorted(hits)[:limit] if limit else hits
     return sorted(((t, d) for _, t, d in chosen), key=lambda x: x[0].casefold())
 
 
+@lru_cache(maxsize=16)
+def _medical_terms(glossary: m.Glossary, lang: str) -> frozenset[str]:
+    """The glossary's terms that mention a form on the medical list."""
+    medical = _index(tuple(f for entry in shipped_terms(lang) for f in entry))
+    return frozenset(term for term, _ in glossary.terms if medical.find(term))
+
+
 def undefined_terms(doc, glossary: m.Glossary | None, extra: tuple[str, ...] = (),
                     lang: str = "en") -> list[tuple[str, m.Origin]]:
-    """(term, first place used) for each listed medical term with no glossary entry."""
-    defined = [term.lower() for term, _ in glossary.terms] if glossary else []
+    """(term, first place used) for each listed medical term with no glossary entry.
+
+    An entry counts as defined when a glossary term mentions one of its forms, or one of
+    its forms mentions a glossary term.
+    """
+    defined = tuple(term.lower() for term, _ in glossary.terms) if glossary else ()
     entries = shipped_terms(lang) + tuple((e.lower(),) for e in extra)
-    found = []
-    items = texts(doc)
-    for forms in entries:
-        if any(mentions(d, f) or mentions(f, d) for f in forms for d in defined):
-            continue
-        for text in items:
-            hit = next((f for f in forms if mentions(text.plain, f)), None)
-            if hit:
-                found.append((hit, text.origin))
-                break
-    return found
+    forms = _index(tuple(f for entry in entries for f in entry))
+    entries_of = _undefined_entries(defined, entries)
+    first: dict[int, tuple[str, m.Origin]] = {}
+    for text in texts(doc):
+        used = forms.find(text.plain)
+        for i in (i for f in used for i in entries_of.get(f, ()) if i not in first):
+            first[i] = (next(f for f in entries[i] if f in used), text.origin)
+    return [first[i] for i in sorted(first)]
+
+
+@lru_cache(maxsize=16)
+def _undefined_entries(defined: tuple[str, ...],
+                       entries: tuple[tuple[str, ...], ...]) -> dict[str, list[int]]:
+    """form -> the entries it belongs to that no glossary term covers (once per glossary,
+    not once per document)."""
+    forms, terms = _index(tuple(f for entry in entries for f in entry)), _index(defined)
+    covered = {f for d in defined for f in forms.find(d)}
+    covered |= {f for entry in entries for f in entry if terms.find(f)}
+    out: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if not covered.intersection(entry):
+            for f in entry:
+                out.setdefault(f, []).append(i)
+    return out
 
 
 def jargon_warnings(catalogues) -> list[Problem]:

@@ -20,3 +20,23 @@ MAX_IMAGE_PIXELS = 25_000_000          # width x height of a raster logo (5000 x
 
 # output ------------------------------------------------------------------------
 MAX_NAME_BYTES = 255                   # one file or folder name (most file systems)
+
+# text --------------------------------------------------------------------------
+MAX_TEXT = 20_000                      # one content string (paragraph, note, definition), as written and as rendered
+MAX_HEADING = 200                      # a title, subtitle, tagline or section heading
+MAX_ITEM = 1_000                       # a list item (bullets, steps, treats, when_to_call) or the call to action
+MAX_CLINIC_NAME = 120                  # the clinic's name (masthead)
+MAX_PHONE = 40                         # phone, after_hours or emergency number
+MAX_WEBSITE = 200                      # the clinic's website
+MAX_EMAIL = 254                        # the clinic's email address (the longest mail allows)
+MAX_ADDRESS_LINE = 120                 # one line of the clinic's address
+MAX_FOOTER_FIELD = 80                  # review id, version or reviewed_by (printed in every footer)
+MAX_TERM = 100                         # one glossary term or jargon entry
+MAX_GLOSSARY_TERMS = 2_000             # terms in one glossary.yaml
+MAX_JARGON = 2_000                     # jargon entries in one glossary.yaml
+
+# templates ---------------------------------------------------------------------
+MAX_TEMPLATE_SECONDS = 2.0             # one content string's template, for loops that print nothing
+MAX_TEMPLATE_RANGE = 1_000             # steps of range() in a template
+MAX_TEMPLATE_EXPONENT = 100            # the right side of ** in a template
+MAX_TEMPLATE_WORK = 10_000_000         # characters one template operation may build before its result is measured

@@ -10,10 +10,13 @@ import datetime as dt
 from pathlib import Path
 
 import yaml
+from yaml.composer import Composer
 
 from . import limits
 from .errors import Problems
 from .inputs import Refused, read_bytes
+
+from .limits import MAX_YAML_DEPTH
 
 # Tags a plain data file may use; anything else (e.g. !!python/object) is refused.
 _SAFE_TAGS = {
@@ -74,17 +77,50 @@ def as_written(value) -> str:
     """A scalar as its author wrote it: numbers keep their digits, everything else is str()."""
     return getattr(value, "text", None) or str(value)
 
+class _TooDeep(Exception):
+    """Lists and mappings nested past MAX_YAML_DEPTH, found while composing or converting."""
+
+    message = (f"the YAML nests deeper than {MAX_YAML_DEPTH} levels (lists and mappings inside "
+               "each other); flatten it")
+
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _Loader(*([_LOADER] if issubclass(_LOADER, Composer) else [Composer, _LOADER])):
+    """_LOADER's parser with PyYAML's own composer, stopped at MAX_YAML_DEPTH: libyaml's
+    composer recurses in C and crashes the interpreter on lists nested 100,000 deep."""
+
+    def __init__(self, stream):
+        _LOADER.__init__(self, stream)
+        Composer.__init__(self)  # libyaml's loader does not set up PyYAML's composer
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):  # exact classes for libyaml
+            return super().compose_node(parent, index)
+        if self.depth >= MAX_YAML_DEPTH:
+            raise _TooDeep(self.peek_event().start_mark.line + 1)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
 
 class _Converter:
     def __init__(self, path: str, problems: Problems):
         self.path, self.problems, self.count = path, problems, 0
         self.scalars = yaml.SafeLoader("")
 
-    def convert(self, node: yaml.Node):
+    def convert(self, node: yaml.Node, depth: int = 0):
+        """`depth`: the lists and mappings around `node` (an alias can put a deep one deeper)."""
         self.count += 1
         line = node.start_mark.line + 1
         if self.count > _MAX_NODES:
             raise _TooBig(line)
+        if isinstance(node, yaml.CollectionNode) and depth >= MAX_YAML_DEPTH:
+            raise _TooDeep(line)
         if node.tag not in _SAFE_TAGS:
             self.problems.add(self.path, line, f"YAML tag {node.tag!r} is not allowed in content; "
                               "write plain text, lists and mappings")
@@ -93,7 +129,7 @@ class _Converter:
             out = Map(line)
             self.scalars.flatten_mapping(node)
             for key_node, value_node in node.value:
-                key = self.convert(key_node)
+                key = self.convert(key_node, depth + 1)
                 key_line = key_node.start_mark.line + 1
                 if isinstance(key, bool):
                     self.problems.add(self.path, key_line, "this key reads as true/false (YAML takes "
@@ -107,13 +143,13 @@ class _Converter:
                     self.problems.add(self.path, key_line,
                                       f"duplicate key {key!r} (first at line {out.lines[key]})")
                     continue
-                out[key] = self.convert(value_node)
+                out[key] = self.convert(value_node, depth + 1)
                 out.lines[key] = key_line
             return out
         if isinstance(node, yaml.SequenceNode):
             out = Seq(line)
             for item in node.value:
-                out.append(self.convert(item))
+                out.append(self.convert(item, depth + 1))
                 out.lines.append(item.start_mark.line + 1)
             return out
         try:
@@ -157,7 +193,13 @@ def load_yaml(path: Path, shown: str, problems: Problems, root: Path):
         return None
     before = len(problems.items)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as exc:
+        problems.add(shown, exc.line, exc.message)
+        return None
+    except RecursionError:  # a last resort: _Loader stops nesting long before this
+        problems.add(shown, 0, _TooDeep.message)
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -173,5 +215,8 @@ def load_yaml(path: Path, shown: str, problems: Problems, root: Path):
         value = _Converter(shown, problems).convert(node)
     except _TooBig as exc:
         problems.add(shown, exc.line, "the file expands to too much data (YAML alias bomb?)")
+        return None
+    except _TooDeep as exc:
+        problems.add(shown, exc.line, exc.message)
         return None
     return None if len(problems.items) > before else value
