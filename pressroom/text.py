@@ -448,6 +448,7 @@ def check_link(url: str, schemes: tuple[str, ...] = _LINK_SCHEMES) -> str:
     """`url` if it is safe to make a live link (and a QR code) of: one of `schemes`, in any
     case; printable ASCII without quotes or brackets; a whole web address, e-mail address or
     phone number after the scheme. Else TextError saying what is wrong."""
+    url = _ascii_url(url)
     bad = next((ch for ch in url if not "!" <= ch <= "~" or ch in _NOT_IN_LINKS), None)
     if bad is not None:
         raise TextError(f"{url!r} contains {bad!r}, which cannot be part of a link")
@@ -464,6 +465,23 @@ def check_link(url: str, schemes: tuple[str, ...] = _LINK_SCHEMES) -> str:
     if scheme == "tel" and not _TEL.fullmatch(rest):
         raise TextError(f"{url!r} is not a phone number (like tel:+15555550142)")
     return url
+
+
+def _ascii_url(url: str) -> str:
+    """A link written with letters beyond ASCII (https://ejemplo.es/niño, https://bücher.example)
+    as the ASCII a PDF link must be: the host in IDNA, the rest percent-encoded."""
+    import unicodedata
+    if url.isascii() or any(unicodedata.category(ch)[0] in "CZ" for ch in url):
+        return url  # invisible, control and space characters stay, to be refused
+    from urllib.parse import quote, urlsplit, urlunsplit
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc if parts.netloc.isascii() else parts.netloc.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return url
+    safe = "/?#[]@!$&()*+,;=:%~-._"
+    return urlunsplit((parts.scheme, host, quote(parts.path, safe), quote(parts.query, safe),
+                       quote(parts.fragment, safe)))
 
 
 def web_address(value: str) -> str:
