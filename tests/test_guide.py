@@ -8,7 +8,6 @@ so the test does not depend on other document kinds.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import re
 import shutil
