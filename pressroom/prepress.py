@@ -75,11 +75,12 @@ class _PrintCanvas(Canvas):
         return None
 
 
-def new_canvas(buffer, settings: dict, sheet: Sheet, press: bool, font: str, links: bool = True) -> Canvas:
-    """A canvas with the document settings of `common.doc_settings`, the sheet's boxes
-    and, for press, every colour forced to CMYK. `font` (an embedded one) replaces
-    ReportLab's default Helvetica, which would otherwise be listed unembedded."""
-    maker = Canvas if links else _PrintCanvas
+def new_canvas(buffer, settings: dict, sheet: Sheet, press: bool, font: str, links: bool = True,
+               base=Canvas) -> Canvas:
+    """A canvas (of class `base`) with the document settings of `common.doc_settings`, the
+    sheet's boxes and, for press, every colour forced to CMYK. `font` (an embedded one)
+    replaces ReportLab's default Helvetica, which would otherwise be listed unembedded."""
+    maker = base if links else _PrintCanvas
     canv = maker(buffer, pagesize=sheet.media, invariant=settings["invariant"], lang=settings["lang"],
                  enforceColorSpace=cmyk if press else None, pageCompression=1, initialFontName=font,
                  trimBox=sheet.trim_box, bleedBox=sheet.bleed_box)

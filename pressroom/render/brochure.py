@@ -23,7 +23,9 @@ from .logo import load_logo
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
 from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
-from .common import (Context, RenderError, Styles, WithAlt, block_flowables, box, color, doc_settings, esc, para,
+from .tagging import Node
+from .common import (Context, RenderError, Styles, WithAlt, block_flowables, box, color, doc_settings,
+                     document_canvas, esc, para, style_role, tag_story,
                      review_line)
 from .misfit import Misfit, Misfits, explained, words_to_cut
 
@@ -120,7 +122,7 @@ class _Composer:
             if not banded:
                 top += [self.bar(styles), para(esc(s["contact_us"]), styles["heading"])]
             if self.logo is not None:
-                top += [Picture(self.logo, *logo_box(self.geo.sizes)), Spacer(1, 10)]
+                top += [Picture(self.logo, *logo_box(self.geo.sizes), alt=clinic.name), Spacer(1, 10)]
             lines = [esc(line) for line in clinic.address if line]
             lines.append(esc(s.format("call_us", phone=clinic.phone)))
             if clinic.after_hours:
@@ -253,6 +255,21 @@ def _outline(canv, brochure: m.Brochure, places, page: str) -> None:
             canv.addOutlineEntry(section.heading.plain, f"panel{index}", level=1)
 
 
+_ROLES = {"cover_title": "H1", "heading": "H2", "band_heading": "H2"}
+
+
+def structure(fitted: list[tuple[_Region, Column]], geo: Geometry) -> Node:
+    """The brochure read as it is folded, not as the sheet lies: the cover, the inside flap,
+    the inside panels, then the back; in each panel its heading band, then its text."""
+    root = Node("Document")
+    for panel in [geo.role("cover"), *geo.text_panels(), geo.role("back")]:
+        sect = root.add("Sect")
+        regions = [(region, column) for region, column in fitted if region.panel == panel]
+        for region, column in sorted(regions, key=lambda rc: not rc[0].what.startswith("the heading")):
+            tag_story(column.top + column.middle + column.foot, sect, style_role(_ROLES))
+    return root
+
+
 def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Rendered:
     lay = ctx.layout
     press = lay.color_mode == "cmyk"
@@ -272,10 +289,12 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
         warnings.append(warning(brochure.origin.path, 0, f"{len(brochure.panels)} panels for "
                                 f"{len(geo.text_panels())} places in the brochure; left blank: {empty}"))
 
+    root = structure(fitted, geo)
     buffer = io.BytesIO()
     sheet = prepress.Sheet(lay.width, lay.height, geo.bleed, geo.sizes["slug"])
     canv = prepress.new_canvas(buffer, doc_settings(ctx, brochure.title.plain, brochure.tagline.plain),
-                               sheet, press=press, font=ctx.fonts.regular, links=geo.links)
+                               sheet, press=press, font=ctx.fonts.regular, links=geo.links,
+                               base=document_canvas(ctx, root, brochure.title.plain))
     places = geo.text_panels()
     for page in PAGES:
         prepress.start_page(canv, sheet)

@@ -27,9 +27,9 @@ class AccentBar(Flowable):
 class Picture(Flowable):
     """The logo, raster or vector, fitted into max_width x max_height, its aspect kept."""
 
-    def __init__(self, logo: Logo, max_width: float, max_height: float):
+    def __init__(self, logo: Logo, max_width: float, max_height: float, alt: str | None = None):
         super().__init__()
-        self.logo = logo
+        self.logo, self.alt = logo, alt
         self.width, self.height = fit(logo, max_width, max_height)
 
     def wrap(self, avail_width, avail_height):

@@ -12,13 +12,13 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (Flowable, KeepTogether, ListFlowable, ListItem, Paragraph,
-                                Spacer, Table, TableStyle)
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from .. import model as m
 from ..fonts import FontSet
 from ..layout import Layout
 from ..strings import Strings
+from .tagging import Node, is_tagged, marked, node_of, tag, tagged_canvas
 
 HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_PT", "it": "it_IT"}
 
@@ -86,18 +86,58 @@ def para(markup: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(markup, style)
 
 
-def list_flowable(items, style: ParagraphStyle, numbered: bool, ctx: Context) -> ListFlowable:
+class ListEntry(Flowable):
+    """One bullet or numbered item: its label in the margin, its text beside it (tagged LI
+    holding Lbl and LBody). It splits as its paragraph does; the label stays with the
+    first part, and both parts belong to the same item."""
+
+    def __init__(self, label: str | None, label_style: tuple, body: Paragraph, indent: float,
+                 item: Node, space_after: float):
+        super().__init__()
+        self.label, self.label_style, self.body, self.indent = label, label_style, body, indent
+        self.item, self.spaceBefore, self.spaceAfter = item, body.style.spaceBefore, space_after
+        tag(self, item)
+
+    def wrap(self, avail_width, avail_height):
+        _, self.height = self.body.wrap(avail_width - self.indent, avail_height)
+        self.width = avail_width
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        parts = self.body.split(avail_width - self.indent, avail_height)
+        if len(parts) < 2:
+            return []
+        return [ListEntry(self.label if i == 0 else None, self.label_style, part, self.indent,
+                          self.item, self.spaceAfter if i == len(parts) - 1 else 0)
+                for i, part in enumerate(parts)]
+
+    def draw(self):
+        lbl, body = self.item.kids
+        if self.label:
+            font, size, fill = self.label_style
+            with marked(self.canv, lbl):
+                self.canv.setFont(font, size)
+                self.canv.setFillColor(fill)
+                self.canv.drawString(0, self.height - size, self.label)
+        with marked(self.canv, body):
+            self.body.drawOn(self.canv, self.indent, 0)
+
+
+def list_flowable(items, style: ParagraphStyle, numbered: bool, ctx: Context) -> list[Flowable]:
+    """A list as one entry per item, all under one L element."""
     indent = ctx.layout.sizes.get("bullet_indent", 16)
-    bullet_color = color(ctx.layout.colors.get("primary", "#000000"))
-    return ListFlowable(
-        [ListItem(Paragraph(t.markup, style), leftIndent=indent)
-         for t in items],
-        bulletType="1" if numbered else "bullet",
-        start=1 if numbered else "\u2022",
-        leftIndent=indent, bulletFontName=ctx.fonts.bold if numbered else ctx.fonts.regular,
-        bulletFontSize=style.fontSize, bulletColor=bullet_color, bulletFormat="%s." if numbered else None,
-        spaceAfter=style.spaceAfter + 4,
-    )
+    label_style = (ctx.fonts.bold if numbered else ctx.fonts.regular, style.fontSize,
+                   color(ctx.layout.colors.get("primary", "#000000")))
+    group = Node("L")
+    out = []
+    for i, text in enumerate(items, start=1):
+        item = group.add("LI")
+        item.add("Lbl")
+        item.add("LBody")
+        space = style.spaceAfter + (4 if i == len(items) else 0)
+        out.append(ListEntry(f"{i}." if numbered else "\u2022", label_style, Paragraph(text.markup, style),
+                             indent, item, space))
+    return out
 
 
 def box(flowables: list, ctx: Context, fill: str, border: str | None = None,
@@ -106,6 +146,7 @@ def box(flowables: list, ctx: Context, fill: str, border: str | None = None,
     pad = ctx.layout.sizes.get("box_padding", 8)
     rule = ctx.layout.sizes.get("box_rule", 1)
     table = Table([[flowables]], colWidths=[width] if width else None, hAlign="LEFT")
+    table.contents = list(flowables)  # for tag_story: a box groups what it holds
     commands = [
         ("BACKGROUND", (0, 0), (-1, -1), color(ctx.layout.colors[fill])),
         ("LEFTPADDING", (0, 0), (-1, -1), pad + (rule * 2 if bar else 0)),
@@ -123,12 +164,52 @@ def box(flowables: list, ctx: Context, fill: str, border: str | None = None,
     return table
 
 
+def style_role(roles: dict[str, str]) -> Callable[[Paragraph], str]:
+    """A paragraph's structure role from its style's name (derived styles count as their base)."""
+    return lambda p: roles.get(p.style.name.split("/")[0].split("@")[0], "P")
+
+
+def tag_story(flowables, parent: Node, role: Callable[[Paragraph], str]) -> None:
+    """Give every flowable of a story its structure element under `parent`, in story order
+    (the reading order). Paragraphs take `role`; a box becomes a Sect (with a heading) or
+    a Div holding its own flowables; a drawing with alternative text becomes a Figure;
+    lists and anything already tagged are attached as they are; spacers and rules stay
+    artifacts."""
+    for f in flowables:
+        node = node_of(f)
+        if node is not None:
+            top = node
+            while top.parent is not None:
+                top = top.parent
+            if top is not parent and top.role != "Document" and top not in parent.kids:
+                top.parent = parent
+                parent.kids.append(top)
+        elif isinstance(f, Paragraph):
+            tag(f, parent.add(role(f)))
+        elif getattr(f, "alt", None):  # a drawing with alternative text
+            tag(f, parent.add("Figure", alt=f.alt))
+        elif isinstance(f, KeepTogether):
+            tag_story(f.contents, parent, role)
+        elif isinstance(f, Table) and hasattr(f, "contents"):  # a box
+            first = f.contents[0] if f.contents else None
+            heading = isinstance(first, Paragraph) and role(first).startswith("H")
+            tag(f, parent.add("Sect" if heading else "Div"))
+            tag_story(f.contents, node_of(f), role)
+
+
+def keep_together(flowables: list) -> KeepTogether:
+    """Flowables kept on one page, remembering them for tag_story."""
+    kept = KeepTogether(flowables)
+    kept.contents = list(flowables)
+    return kept
+
+
 def block_flowables(block: m.Block, styles: Styles, ctx: Context,
                     figure: Callable[[m.Figure], list] | None = None) -> list[Flowable]:
     if isinstance(block, m.Paragraph):
         return [para(block.text.markup, styles["body"])]
     if isinstance(block, (m.Bullets, m.Steps)):
-        return [list_flowable(block.items, styles["list"], isinstance(block, m.Steps), ctx)]
+        return list_flowable(block.items, styles["list"], isinstance(block, m.Steps), ctx)
     if isinstance(block, m.Note):
         note = box([para(block.text.markup, styles["note"])], ctx, "note_fill", bar="accent")
         return [Spacer(1, 4), holding(note, block.text.origin, "this note", (block.text,)), Spacer(1, 8)]
@@ -178,7 +259,7 @@ def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles, so
     s, clinic = ctx.strings, ctx.clinic
     inner = [para(esc(s["when_to_call"]), styles["box_heading"])]
     if items:
-        inner.append(list_flowable(items, styles["box_body"], False, ctx))
+        inner.extend(list_flowable(items, styles["box_body"], False, ctx))
     contact = [s.markup("call_us", phone=f"<b>{esc(clinic.phone)}</b>")]
     if clinic.after_hours:
         contact.append(s.markup("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
@@ -229,18 +310,19 @@ class WithAlt(Flowable):
 
     def draw(self):
         self.inner.drawOn(self.canv, 0, 0)
-        draw_alt_text(self.canv, self.alt, self.style, self.width, self.height)
+        if not is_tagged(self.canv):  # a tagged file carries the text as the Figure's /Alt
+            draw_alt_text(self.canv, self.alt, self.style, self.width, self.height)
 
 
-def furniture_canvas(draw: Callable[[Canvas, int, int], None]):
-    """A Canvas class that draws page furniture once the page count is known.
+def furniture_canvas(draw: Callable[[Canvas, int, int], None], base=Canvas):
+    """A Canvas class (on `base`) that draws page furniture once the page count is known.
 
     Pages are held until `save`, so footers can say "Page 1 of 2" in one pass.
     Bookmarks are held with their page too: a held page has no PDF page object yet,
     so bookmarking it at once would point every outline entry at page 1.
     """
 
-    class FurnitureCanvas(Canvas):
+    class FurnitureCanvas(base):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._held: list[dict] = []
@@ -259,12 +341,20 @@ def furniture_canvas(draw: Callable[[Canvas, int, int], None]):
             for number, state in enumerate(self._held, start=1):
                 self.__dict__.update(state)
                 for key, kwargs in self._marks:
-                    Canvas.bookmarkPage(self, key, **kwargs)
+                    base.bookmarkPage(self, key, **kwargs)
                 draw(self, number, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
+                base.showPage(self)
+            base.save(self)
 
     return FurnitureCanvas
+
+
+def document_canvas(ctx: Context, root: Node, title: str):
+    """The canvas a document is drawn on: tagged (PDF/UA) for everything a reader may get on
+    screen; a press layout's file is for a press, so it stays untagged."""
+    if ctx.layout.color_mode == "cmyk":
+        return Canvas
+    return tagged_canvas(Canvas, root, ctx.strings.lang, title)
 
 
 def doc_settings(ctx: Context, title: str, subject: str) -> dict:

@@ -13,10 +13,11 @@ import math
 from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from .. import model as m
-from .common import Context, Styles, color, draw_alt_text, esc, holding
+from .common import Context, Styles, color, draw_alt_text, esc, holding, keep_together
+from .tagging import is_tagged
 
 
 
@@ -552,7 +553,8 @@ class FigureArt(Flowable):
         self.canv.saveState()
         DRAWINGS[self.name][1](pen, self.width, self.height)
         self.canv.restoreState()
-        draw_alt_text(self.canv, self.alt, self.styles["body"], self.width, self.height)
+        if not is_tagged(self.canv):  # a tagged file carries the text as the Figure's /Alt
+            draw_alt_text(self.canv, self.alt, self.styles["body"], self.width, self.height)
 
 
 def figure_flowables(fig: m.Figure, number: int, ctx: Context, styles: Styles) -> list:
@@ -561,4 +563,4 @@ def figure_flowables(fig: m.Figure, number: int, ctx: Context, styles: Styles) -
     caption = Paragraph(f"<b>{esc(s['figure'])} {number}:</b> {fig.caption.markup}", styles["caption"])
     where = replace(fig.caption.origin, field=fig.caption.origin.field.removesuffix(".caption"))
     art = holding(FigureArt(fig.name, fig.alt, ctx, styles), where, "this figure")
-    return [Spacer(1, ctx.layout.size("figure_gap")), KeepTogether([art, caption])]
+    return [Spacer(1, ctx.layout.size("figure_gap")), keep_together([art, caption])]

@@ -13,16 +13,17 @@ import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate,
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer)
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from .. import model as m
 from ..impose import impose
 from ..jobs import Job, Rendered, output_name
 from ..layout import PAPERS
-from .common import (Context, RenderError, Styles, box, color, doc_settings, esc, furniture_canvas, holding,
-                     para, procedure_flowables, review_line, section_flowables)
+from .common import (Context, RenderError, Styles, box, color, doc_settings, document_canvas, esc,
+                     furniture_canvas, holding, tag_story,
+                     keep_together, para, procedure_flowables, review_line, section_flowables)
+from .tagging import Contents, Node, marked
 from .misfit import CatchesTooTall, Misfits, TooTall, explained
 from .logo import draw_logo, load_logo
 from .figures import Pen, draw_cover_art, figure_flowables
@@ -192,7 +193,8 @@ class GuideBook:
         self.figures = 0
         self.chapters = 0
         sub = self.styles.derive("indented", "toc_sub", leftIndent=self.lay.size("toc_indent"))
-        self.toc = TableOfContents(levelStyles=[self.styles["toc"], sub], dotsMinLevel=0,
+        self.root = Node("Document")
+        self.toc = Contents(Node("TOC"), levelStyles=[self.styles["toc"], sub], dotsMinLevel=0,
                                    tableStyle=[("FONT", (0, 0), (-1, -1), ctx.fonts.regular),  # not Helvetica
                                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -224,6 +226,17 @@ class GuideBook:
         return [_marked(para(esc(word), self.styles["chapter"]), running=word), self.lines()]
 
     # chapters ---------------------------------------------------------------------
+    def tagged_story(self) -> list:
+        """The story with its structure: the cover's words, the chapters in order, then the
+        back cover's words (covers are drawn as page furniture, yet they are read)."""
+        root = self.root
+        self.cover_nodes = [root.add("H1"), root.add("P"), root.add("P"), root.add("P")]
+        story = self.story()
+        tag_story(story, root, _role)
+        # the back cover: its heading, the contact lines, then the review line and disclaimer
+        self.back_nodes = [root.add("H2")] + [root.add("P") for _ in range(2 + len(self.contact_lines()))]
+        return story
+
     def story(self) -> list:
         out: list = [Spacer(1, 1), NextPageTemplate("page"), PageBreak()]
         out += self.about()
@@ -302,7 +315,7 @@ class GuideBook:
         title, st = self.s["words_to_know"], self.styles
         definition = st.derive("indented", "definition", leftIndent=self.lay.size("term_indent"))
         return self.chapter(esc(title), title) + [
-            KeepTogether([para(esc(term), st["term"]), para(text.markup, definition)])
+            keep_together([para(esc(term), st["term"]), para(text.markup, definition)])
             for term, text in self.cat.glossary.terms]
 
     def questions(self) -> list:
@@ -310,9 +323,21 @@ class GuideBook:
         out = self.chapter(esc(title), title) + [para(esc(self.s["questions_intro"]), st["body"])]
         for i, question in enumerate(self.s["questions_list"], start=1):
             number = f'<font color="{self.lay.colors["primary"]}">{i}.</font>'
-            out.append(KeepTogether([para(f"{number}\u2002{esc(question)}", st["question"]),
+            out.append(keep_together([para(f"{number}\u2002{esc(question)}", st["question"]),
                                      self.lines(self.book.answer_lines)]))
         return out
+
+
+def _role(p: Paragraph) -> str:
+    """Chapters are H1, procedure chapters H2, their sections and boxes H3."""
+    mark, name = getattr(p, "_mark", None), p.style.name.split("/")[0]
+    if name in ("chapter", "chapter_kicker") and mark is not None:
+        return "H1" if mark.level == 0 else "H2"
+    return {"chapter": "H1", "heading": "H3", "box_heading": "H3", "box_title": "H2"}.get(name, "P")
+
+
+def _nth(nodes, index: int):
+    return nodes[index] if index < len(nodes) else None
 
 
 def placed_procedures(cat: m.Catalogue, slugs: tuple[str, ...]) -> tuple[m.Procedure, ...]:
@@ -334,11 +359,12 @@ class Furniture:
         self.mirrored = gb.lay.edition == "booklet"  # page numbers on the outer edge
 
     @staticmethod
-    def text(canv, markup: str, style, x: float, top: float, width: float) -> float:
-        """Draw a paragraph whose top is at `top`; return its height."""
+    def text(canv, markup: str, style, x: float, top: float, width: float, node: Node | None = None) -> float:
+        """Draw a paragraph whose top is at `top` (as `node`'s content, if given); return its height."""
         p = Paragraph(markup, style)
         _, h = p.wrap(width, 1000)
-        p.drawOn(canv, x, top - h)
+        with marked(canv, node):
+            p.drawOn(canv, x, top - h)
         return h
 
     def bar(self, canv, y: float, height: float, stripe: float, stripe_below: bool) -> None:
@@ -408,30 +434,32 @@ class Furniture:
         if guide.subtitle:
             blocks.append((guide.subtitle.markup, st["cover_subtitle"]))
         y = lay.height - band + pad * 0.8
-        for markup, style in reversed(blocks):
+        for (markup, style), node in reversed(list(zip(blocks, self.gb.cover_nodes))):
             p = Paragraph(markup, style)
             _, h = p.wrap(text_w, band)
-            p.drawOn(canv, pad, y)
+            with marked(canv, node):
+                p.drawOn(canv, pad, y)
             y += h + 10
         lines = [(esc(clinic.name), st["cover_clinic"])]
         web = clinic.website.split("://")[-1] if clinic.website else None
         lines.append((esc(" · ".join(x for x in (clinic.phone, web) if x)), st["cover_contact"]))
         width = lay.width - 2 * pad
         height = sum(Paragraph(m_, s_).wrap(width, 400)[1] for m_, s_ in lines)
-        self.contact_block(canv, pad, pad + height, width, lines)
+        self.contact_block(canv, pad, pad + height, width, lines, self.gb.cover_nodes[2:])
         canv.setFillColor(color(lay.colors["accent"]))
         canv.rect(pad, pad + height + 14, min(width, art), 3, stroke=0, fill=1)
         canv.restoreState()
 
-    def contact_block(self, canv, x: float, top: float, width: float, lines) -> float:
-        """The clinic's logo (if any) beside its name and numbers; returns the height used."""
+    def contact_block(self, canv, x: float, top: float, width: float, lines, nodes=()) -> float:
+        """The clinic's logo (if any) beside its name and numbers (each line `nodes`' content);
+        returns the height used."""
         clinic, start = self.clinic, top
         if clinic.logo:
             size = self.styles["cover_clinic"].leading * 2.2
             used, _ = draw_logo(canv, load_logo(clinic.logo, self.ctx.fonts), x, top - size, size * 2, size)
             x, width = x + used + 12, width - used - 12
-        for markup, style in lines:
-            top -= self.text(canv, markup, style, x, top, width) + 2
+        for i, (markup, style) in enumerate(lines):
+            top -= self.text(canv, markup, style, x, top, width, _nth(nodes, i)) + 2
         return start - top
 
     def draft_badge(self, canv, x: float, y: float) -> None:
@@ -454,16 +482,19 @@ class Furniture:
         strip = lay.size("band") * 1.5
         self.bar(canv, 0, strip, 4, stripe_below=False)
         top = lay.height - pad
-        top -= self.text(canv, esc(s["contact_us"]), st["heading"], pad, top, width) + 8
+        nodes = self.gb.back_nodes
+        top -= self.text(canv, esc(s["contact_us"]), st["heading"], pad, top, width, _nth(nodes, 0)) + 8
         lines = [(esc(self.clinic.name), st["cover_clinic"])] + [
             (line, st["cover_contact"]) for line in self.gb.contact_lines()[1:]]
-        self.contact_block(canv, pad, top, width, lines)
+        self.contact_block(canv, pad, top, width, lines, nodes[1:1 + len(lines)])
         bottom = strip + pad * 0.7
-        for markup, style in ((esc(review_line(self.review, s)), st["small"]),
-                              (esc(s["disclaimer_guide"]), st["disclaimer"])):
+        for (markup, style), node in zip(((esc(review_line(self.review, s)), st["small"]),
+                                          (esc(s["disclaimer_guide"]), st["disclaimer"])),
+                                         nodes[1 + len(lines):]):
             p = Paragraph(markup, style)
             _, h = p.wrap(width, 400)
-            p.drawOn(canv, pad, bottom)
+            with marked(canv, node):
+                p.drawOn(canv, pad, bottom)
             bottom += h + 8
         if self.review.is_draft:
             self.draft_badge(canv, pad, bottom + 6)
@@ -493,7 +524,8 @@ def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
         pages[:] = [total]
         furniture.page(canv, doc, number, total)
 
-    canvasmaker = furniture_canvas(draw)
+    story = gb.tagged_story()
+    canvasmaker = furniture_canvas(draw, document_canvas(ctx, gb.root, guide.title.plain))
 
     class GuideCanvas(canvasmaker):
         def __init__(self, *args, **kwargs):
@@ -501,7 +533,7 @@ def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
             self.showOutline()
 
     try:
-        doc.multiBuild(gb.story(), canvasmaker=GuideCanvas)
+        doc.multiBuild(story, canvasmaker=GuideCanvas)
     except TooTall as exc:
         raise Misfits([exc.misfit(lay, guide.origin, gb.styles["body"].leading)]) from None
     return Rendered(buffer.getvalue(), pages[0] if pages else 0)

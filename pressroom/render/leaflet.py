@@ -10,8 +10,9 @@ from .. import model as m
 from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Rendered, output_name
 from ..layout import require_counts
-from .common import (Context, Styles, box, build_pdf, color, doc_settings, esc, furniture_canvas, holding,
-                     para, procedure_flowables, review_line)
+from .common import (Context, Styles, box, build_pdf, color, doc_settings, document_canvas, esc,
+                     furniture_canvas, holding, para, procedure_flowables, review_line, style_role, tag_story)
+from .tagging import Node, marked
 from .logo import draw_logo, load_logo
 from .misfit import CatchesTooTall, Misfit, Misfits, TooTall, explained, words_to_cut
 
@@ -35,6 +36,9 @@ class _MeasuredDoc(CatchesTooTall, BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
 
 
+_ROLES = {"title": "H1", "heading": "H2", "box_heading": "H2", "words_heading": "H2"}
+
+
 def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str, m.Text]]) -> list:
     out = procedure_flowables(proc, ctx, styles)
     if words:
@@ -51,8 +55,10 @@ def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Sty
     return holding(box(inner, ctx, "note_fill"), source, "the 'Words to know' box", [d for _, d in words])
 
 
-def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
-    """Band on top, footer below, on every page; page 1 gets the full masthead."""
+def furniture(ctx: Context, title: str, review: m.Review, styles: Styles, control: Node | None = None):
+    """Band on top, footer below, on every page; page 1 gets the full masthead. All of it is
+    artifact, but for the document control (review line, DRAFT) on the last page: that is
+    read as `control`'s content."""
     lay, clinic, s = ctx.layout, ctx.clinic, ctx.strings
     mg = lay.margins
 
@@ -86,9 +92,10 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles):
         contact = " · ".join(x for x in (clinic.name, clinic.phone, clinic.website) if x)
         _text(canv, contact, fs, mg.left, first)
         _text(canv, s.format("page_of", page=page, pages=pages), fs, right, first, align_right=True)
-        _text(canv, review_line(review, s), fs, mg.left, second)
-        if review.is_draft:
-            _text(canv, s["draft"], styles["draft"], right, second, align_right=True)
+        with marked(canv, control if page == pages else None):
+            _text(canv, review_line(review, s), fs, mg.left, second)
+            if review.is_draft:
+                _text(canv, s["draft"], styles["draft"], right, second, align_right=True)
         canv.restoreState()
 
     return draw
@@ -121,7 +128,10 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
                      topPadding=0, bottomPadding=0)
 
     pages: list[int] = []
-    draw = furniture(ctx, proc.title.plain, proc.review, styles)
+    content = story(proc, ctx, styles, list(words))
+    root = Node("Document")
+    tag_story(content, root, style_role(_ROLES))
+    draw = furniture(ctx, proc.title.plain, proc.review, styles, root.add("P"))
 
     def counting_draw(canv, page, total):
         pages[:] = [total]
@@ -135,12 +145,12 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
             PageTemplate("first", [frame(lay.size("band"), "first")], autoNextPageTemplate="later"),
             PageTemplate("later", [frame(lay.size("band_later"), "later")]),
         ])
-        doc.canvasmaker = furniture_canvas(counting_draw)
+        doc.canvasmaker = furniture_canvas(counting_draw, document_canvas(ctx, root, proc.title.plain))
         return doc
 
     body = styles["body"]
     try:
-        data, doc = build_pdf(factory, story(proc, ctx, styles, list(words)))
+        data, doc = build_pdf(factory, content)
     except TooTall as exc:
         raise Misfits([exc.misfit(lay, proc.origin, body.leading)]) from None
     total = pages[0] if pages else 0

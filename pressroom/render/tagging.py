@@ -1,0 +1,342 @@
+"""Tagged PDF (PDF/UA-1): the structure tree, marked content and XMP identification.
+
+ReportLab has no tagging API, so this module owns every use of its internals (pinned
+versions; the PDF/UA validator in the tests guards them):
+
+- Renderers give flowables a structure `Node` (`tag`) in reading order while they build
+  the story; a patched `Flowable.drawOn` wraps a tagged leaf's drawing in
+  `/Role <</MCID n>> BDC … EMC`, and a frame's `split` hands the node to every part, so a
+  paragraph split across pages stays one element.
+- Everything drawn outside a tagged leaf (bands, rules, page furniture) is an Artifact:
+  the canvas opens `/Artifact BMC` at the start of each page and between leaves.
+- At save the canvas writes the StructTreeRoot, ParentTree, StructParents, /Tabs /S,
+  MarkInfo and an XMP packet naming the title, language and PDF/UA part.
+
+Untagged documents (press and imposed print files) use a plain canvas: the patches are
+inert there, and nothing claims PDF/UA.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.frames import Frame
+from reportlab.platypus.paragraph import Paragraph
+from reportlab.platypus.tableofcontents import TableOfContents
+
+# Roles whose drawing is content (a marked-content sequence); the rest only group.
+LEAVES = frozenset({"P", "H1", "H2", "H3", "H4", "H5", "H6", "Lbl", "LBody", "Caption", "Figure",
+                    "TOCI", "Span"})
+_ANNOT_KEYS = 100_000  # ParentTree keys for link annotations start here; pages count from 0
+
+
+@dataclass(eq=False)
+class Node:
+    """A structure element. Kids are nodes, in reading order; content is attached as drawn."""
+
+    role: str
+    kids: list["Node"] = field(default_factory=list)
+    alt: str | None = None
+    text: str | None = None   # plain words, where a link inside needs a description
+    parent: "Node | None" = field(default=None, repr=False)
+
+    def add(self, role: str, alt: str | None = None) -> "Node":
+        node = Node(role, alt=alt, parent=self)
+        self.kids.append(node)
+        return node
+
+
+def tag(flowable, node: Node | None):
+    """Give a flowable its structure element; returns the flowable, for use in lists."""
+    if flowable is not None and node is not None:
+        flowable._pr_node = node
+    return flowable
+
+
+def node_of(flowable) -> Node | None:
+    return getattr(flowable, "_pr_node", None)
+
+
+# -- drawing -------------------------------------------------------------------------
+
+def _recorder(canv):
+    return getattr(canv, "_pr_recorder", None)
+
+
+def is_tagged(canv) -> bool:
+    return _recorder(canv) is not None
+
+
+@contextmanager
+def marked(canv, node: Node | None):
+    """Draw as the content of `node` (a leaf); a no-op on untagged canvases, inside another
+    leaf (its content is already marked) or without a node."""
+    rec = _recorder(canv)
+    if rec is None or node is None or rec.current is not None or node.role not in LEAVES:
+        yield
+        return
+    rec.begin(canv, node)
+    try:
+        yield
+    finally:
+        rec.end(canv)
+
+
+def _as_artifact(draw, canv, *args) -> None:
+    """Draw as an artifact in the middle of a leaf's content (a contents entry's dot leader
+    and page number: the entry itself is a link to the chapter)."""
+    rec = _recorder(canv)
+    node = rec.current if rec else None
+    if node is None:
+        draw(canv, *args)
+        return
+    rec.end(canv)
+    try:
+        draw(canv, *args)
+    finally:
+        rec.begin(canv, node)
+
+
+_flowable_draw_on = Flowable.drawOn
+_frame_split = Frame.split
+
+
+def _draw_on(self, canvas, x, y, _sW=0):
+    node = getattr(self, "_pr_node", None)
+    if node is None or _recorder(canvas) is None:
+        return _flowable_draw_on(self, canvas, x, y, _sW)
+    with marked(canvas, node):
+        return _flowable_draw_on(self, canvas, x, y, _sW)
+
+
+def _split(self, flowable, canv):
+    """A frame splitting a flowable at a page end: its continuations keep its element."""
+    parts = _frame_split(self, flowable, canv)
+    node = getattr(flowable, "_pr_node", None)
+    if node is not None:
+        for part in parts:
+            if type(part) is type(flowable) and getattr(part, "_pr_node", None) is None:
+                part._pr_node = node
+    return parts
+
+
+Flowable.drawOn = _draw_on
+Frame.split = _split
+
+
+def _to_unicode_cmap(fontname, subset):
+    """ReportLab's ToUnicode CMap minus the unused codes it maps to U+0000 (PDF/UA refuses
+    those); the same for tagged and untagged files."""
+    used = [(i, v) for i, v in enumerate(subset) if v]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0",
+        ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", f"{len(used)} beginbfchar"]
+        + ["<%02X> <%04X>" % (i, v) for i, v in used]
+        + ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+class Contents(TableOfContents):
+    """A table of contents read as TOC > TOCI, one item per entry. ReportLab sets the
+    entries as rows of its own table, made anew in each wrap, so they are tagged there."""
+
+    def __init__(self, node: Node, **kwargs):
+        super().__init__(**kwargs)
+        self._pr_items: list[Node] = []
+        tag(self, node)
+
+    def wrap(self, avail_width, avail_height):
+        size = super().wrap(avail_width, avail_height)
+        leader = self.canv.getNamedCB("drawTOCEntryEnd")  # the dots and page number after an entry
+        self.canv.setNamedCB("drawTOCEntryEnd", lambda canv, kind, label: _as_artifact(leader, canv, kind, label))
+        cells = [row[0] if isinstance(row[0], (list, tuple)) else [row[0]] for row in self._table._cellvalues]
+        entries = [f for cell in cells for f in cell if isinstance(f, Paragraph)]
+        toc = node_of(self)
+        for index, entry in enumerate(entries):
+            if index == len(self._pr_items):
+                self._pr_items.append(toc.add("TOCI"))
+            item = self._pr_items[index]
+            item.text = entry.getPlainText()
+            tag(entry, item)
+        return size
+
+
+# -- the canvas ----------------------------------------------------------------------
+
+@dataclass
+class _Recorder:
+    """Which element owns each marked-content ID on each page, and the link annotations."""
+
+    root: Node
+    lang: str
+    title: str
+    current: Node | None = None
+    mcids: dict[int, list[Node]] = field(default_factory=dict)       # page number -> owners
+    content: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # id(node) -> (page, mcid)
+    links: dict[int, tuple[object, int, int]] = field(default_factory=dict)   # id(Link) -> (annot, page, key)
+
+    def begin(self, canv, node: Node) -> None:
+        page = canv._pageNumber
+        owners = self.mcids.setdefault(page, [])
+        mcid = len(owners)
+        owners.append(node)
+        self.content.setdefault(id(node), []).append((page, mcid))
+        canv._code.append(f"EMC /{node.role} <</MCID {mcid}>> BDC")
+        self.current = node
+
+    def end(self, canv) -> None:
+        canv._code.append("EMC /Artifact BMC")
+        self.current = None
+
+
+def tagged_canvas(base, root: Node, lang: str, title: str):
+    """A canvas class (a `canvasmaker`) that writes `root` as the document's structure."""
+
+    class TaggedCanvas(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pr_recorder = _Recorder(root, lang, title)
+
+        def showPage(self):
+            """Whatever the page drew outside tagged leaves is an Artifact."""
+            self._code.insert(0, "/Artifact BMC")
+            self._code.append("EMC")
+            super().showPage()
+
+        def _setAnnotations(self, page):
+            super()._setAnnotations(page)
+            page.__NoDefault__ = list(pdfdoc.PDFPage.__NoDefault__) + ["StructParents", "Tabs"]
+            page.StructParents = self._pageNumber - 1
+            page.Tabs = pdfdoc.PDFName("S")
+
+        def _addAnnotation(self, annotation, name=None, addtopage=1):
+            """Every link annotation gets a Link element (an OBJR under the element being
+            drawn), a /StructParent and a /Contents description."""
+            rec = self._pr_recorder
+            if not addtopage:
+                return super()._addAnnotation(annotation, name, addtopage)
+            key = _ANNOT_KEYS + len(rec.links)
+            label = getattr(rec.current, "text", None) or _target(annotation)
+            if isinstance(annotation, pdfdoc.PDFDictionary):
+                annotation["StructParent"] = key
+                annotation["Contents"] = pdfdoc.PDFString(label)
+            else:  # one of ReportLab's Annotation classes (internal links)
+                annotation.permitted = tuple(annotation.permitted) + ("StructParent",)
+                annotation.otherkw["StructParent"] = key
+                annotation.Contents = label
+            super()._addAnnotation(annotation, name, addtopage)
+            link = (rec.current or rec.root).add("Link")
+            rec.links[id(link)] = (self._annotationrefs[-1], self._pageNumber, key)
+
+        def save(self):
+            _write_structure(self, self._pr_recorder)
+            super().save()
+
+    return TaggedCanvas
+
+
+def _target(annotation) -> str:
+    """What a link leads to, as words for /Contents: its address, or the page it opens."""
+    if isinstance(annotation, pdfdoc.PDFDictionary):
+        action = annotation.dict.get("A")
+        uri = action.dict.get("URI") if isinstance(action, pdfdoc.PDFDictionary) else None
+        if uri is not None:
+            return str(getattr(uri, "s", uri)).removeprefix("mailto:")
+    return "Go to the section"
+
+
+# -- writing the structure ------------------------------------------------------------
+
+def _write_structure(canv, rec: _Recorder) -> None:
+    doc = canv._doc
+    pages = doc.Pages.pages
+    page_refs = [doc.Reference(p) for p in pages]
+    links = rec.links
+    parent_tree: dict[int, object] = {}
+    elements: dict[int, object] = {}
+
+    def has_content(node: Node) -> bool:
+        return id(node) in rec.content or id(node) in links or any(has_content(k) for k in node.kids)
+
+    def element(node: Node, parent_ref) -> object:
+        d = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(node.role),
+                                  "P": parent_ref})
+        ref = doc.Reference(d)
+        elements[id(node)] = ref
+        kids = []
+        for page, mcid in rec.content.get(id(node), ()):
+            kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("MCR"), "Pg": page_refs[page - 1],
+                                              "MCID": mcid}))
+        if id(node) in links:
+            annot, page, key = links[id(node)]
+            kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("OBJR"), "Obj": annot,
+                                              "Pg": page_refs[page - 1]}))
+            parent_tree[key] = ref
+        for kid in node.kids:
+            if has_content(kid):
+                kids.append(element(kid, ref))
+        first = rec.content.get(id(node))
+        if first:
+            d["Pg"] = page_refs[first[0][0] - 1]
+        d["K"] = pdfdoc.PDFArray(kids)
+        if node.alt:
+            d["Alt"] = pdfdoc.PDFString(node.alt)
+        return ref
+
+    root = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
+    root_ref = doc.Reference(root, "StructTreeRoot")
+    document = element(rec.root, root_ref)
+    for page, owners in sorted(rec.mcids.items()):
+        parent_tree[page - 1] = pdfdoc.PDFArray([elements[id(n)] for n in owners])
+    for index in range(len(pages)):
+        parent_tree.setdefault(index, pdfdoc.PDFArray([]))
+    nums = []
+    for key in sorted(parent_tree):
+        nums += [key, parent_tree[key]]
+    root["K"] = pdfdoc.PDFArray([document])
+    root["ParentTree"] = doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)}))
+    root["ParentTreeNextKey"] = _ANNOT_KEYS + len(rec.links)
+    catalog = doc.Catalog
+    catalog.StructTreeRoot = root_ref
+    catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": "true"})
+    catalog.Metadata = doc.Reference(_xmp(rec.title, rec.lang))
+
+
+def _xmp(title: str, lang: str):
+    """The XMP packet PDF/UA asks for: title, language and the PDF/UA part. No dates, so
+    the same inputs give the same bytes."""
+    packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<pdfuaid:part>1</pdfuaid:part>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return _Metadata(packet.encode("utf-8"))
+
+
+class _Metadata(pdfdoc.PDFObject):
+    """An uncompressed metadata stream (ReportLab's PDFStream writes an empty /Filter [])."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def format(self, document):
+        return (b"<< /Length %d /Subtype /XML /Type /Metadata >>\nstream\n" % len(self.data)
+                + self.data + b"\nendstream")
