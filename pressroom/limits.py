@@ -20,3 +20,4 @@ MAX_IMAGE_PIXELS = 25_000_000          # width x height of a raster logo (5000 x
 
 # output ------------------------------------------------------------------------
 MAX_NAME_BYTES = 255                   # one file or folder name (most file systems)
+MAX_OUTPUT_BYTES = 512 * 1024 * 1024   # a PDF of a build, read back for proofs or the change report
