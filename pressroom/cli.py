@@ -100,6 +100,8 @@ class Reporter:
 def main(argv=None, root: Path | None = None) -> int:
     root = root or Path.cwd()
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["schema"]:
+        return schema_command(argv[1:], root)
     try:
         args = parse_args(argv, root)
     except SystemExit as exc:  # argparse printed the usage error already
@@ -187,6 +189,34 @@ def _report_check(findings: list[tuple[Path, str]], args) -> int:
         return 1
     if not args.quiet:
         print(f"ok: every PDF in {_shown(args.out)} is up to date")
+    return 0
+
+
+def schema_command(argv, root: Path) -> int:
+    """`pressroom schema DIR`: write the content files' JSON Schemas into DIR."""
+    parser = argparse.ArgumentParser(
+        prog="pressroom schema", description="Write a JSON Schema for every content file (clinic, "
+        "procedure, guide, brochure, glossary, strings) into DIR, for editors that check YAML as you type.")
+    parser.add_argument("dir", type=Path, help="folder to write the *.schema.json files into")
+    parser.add_argument("--layouts", type=Path, default=root / "layouts",
+                        help="layouts folder: its figures and English strings name what is allowed "
+                        "(default: layouts/)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    from .schema import write_schemas
+    try:
+        written = write_schemas(args.dir, args.layouts)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except PressroomError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {_shown(path)}")
     return 0
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from . import limits, model as m
+from . import fields, limits, model as m
 from .errors import Problem, Problems, closest, did_you_mean, warning
 from .images import RASTER, LogoError, check_raster, check_svg
 from .inputs import Listing, Refused, read_bytes
@@ -27,7 +27,7 @@ _SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
 _LANG = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\Z")
 _LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 DEFAULT_BRAND = m.Brand(primary="#1d4e89", accent="#2a7f8f")
-_BLOCK_KINDS = ("bullets", "steps", "note", "figure")
+_BLOCK_KINDS = fields.BLOCK_KINDS
 _NO_PROCEDURES = "; there are no procedure files (procedures/*.yaml) next to this guide"
 
 
@@ -187,7 +187,7 @@ class FileReader:
             return None
         kind = kinds[0]
         if kind == "figure":
-            if not self.mapping(item, line, where, required=("figure", "caption", "alt")):
+            if not self.mapping(item, line, where, required=fields.required("figure")):
                 return None
             name = self.string(item.get("figure"), item.line_of("figure"), f"{where}.figure")
             if name is not None and name not in self.figures:
@@ -206,8 +206,8 @@ class FileReader:
         return (m.Bullets if kind == "bullets" else m.Steps)(items) if items else None
 
     def section(self, item, line: int, where: str, allow_procedures: bool = False) -> m.Section | None:
-        optional = ("body", "procedures") if allow_procedures else ()
-        required = ("heading",) if allow_procedures else ("heading", "body")
+        part = "guide_section" if allow_procedures else "section"
+        optional, required = fields.optional(part), fields.required(part)
         if not self.mapping(item, line, where, required=required, optional=optional):
             return None
         heading = self.field_text(item, "heading", where)
@@ -235,8 +235,8 @@ class FileReader:
     def review(self, parent: Map, default_id: str) -> m.Review:
         value = parent.get("review")
         line = parent.line_of("review")
-        fields = ("id", "version", "reviewed_by", "reviewed_on", "next_review")
-        if value is None or not self.mapping(value, line, "review", optional=fields):
+        keys = fields.keys("review")
+        if value is None or not self.mapping(value, line, "review", optional=keys):
             return m.Review(default_id, "1", None, None, None, self.origin(line))
         return m.Review(
             doc_id=self.string(value.get("id"), value.line_of("id"), "review.id") or default_id,
@@ -248,7 +248,7 @@ class FileReader:
             next_review=self.date(value.get("next_review"), value.line_of("next_review"),
                                   "review.next_review"),
             origin=self.origin(value.line, "review"),
-            origins={key: self.origin(value.line_of(key), f"review.{key}") for key in fields if key in value},
+            origins={key: self.origin(value.line_of(key), f"review.{key}") for key in keys if key in value},
         )
 
 
@@ -304,9 +304,8 @@ class ContentLoader:
     # clinic ------------------------------------------------------------------
     def clinic(self, data, path: Path, base: m.Clinic | None = None) -> m.Clinic | None:
         r = self.reader(path, None)
-        required = () if base else ("name", "phone")
-        keys = ("name", "phone", "emergency", "after_hours", "website", "email", "address",
-                "language", "brand", "logo", "reading_grade")
+        required = () if base else fields.required("clinic")
+        keys = fields.keys("clinic")
         if not r.mapping(data, getattr(data, "line", 1), "", required=required,
                          optional=tuple(k for k in keys if k not in required)):
             return None
@@ -328,7 +327,7 @@ class ContentLoader:
             r.warn(line, f"{field} is empty, so {kept}; write a colour in quotes, like "
                    "primary: \"#aa0000\" (without quotes YAML reads # and the rest of the line as a comment)")
         if brand is not None and r.mapping(brand, data.line_of("brand"), "brand",
-                                           optional=("primary", "accent")):
+                                           optional=fields.keys("brand")):
             brand = m.Brand(
                 primary=r.colour(brand.get("primary"), brand.line_of("primary"), "brand.primary",
                                  base_brand.primary),
@@ -405,7 +404,7 @@ class ContentLoader:
         return data, r
 
     def procedure(self, path: Path, clinic: m.Clinic) -> m.Procedure | None:
-        opened = self.open(path, clinic, ("title", "summary", "sections"), ("treats", "when_to_call", "review"))
+        opened = self.open(path, clinic, fields.required("procedure"), fields.optional("procedure"))
         if opened is None:
             return None
         data, r = opened
@@ -427,7 +426,7 @@ class ContentLoader:
         return proc if len(self.problems.items) == before else None
 
     def guide(self, path: Path, clinic: m.Clinic, slugs: set[str]) -> m.Guide | None:
-        opened = self.open(path, clinic, ("title", "sections"), ("subtitle", "review"))
+        opened = self.open(path, clinic, fields.required("guide"), fields.optional("guide"))
         if opened is None:
             return None
         data, r = opened
@@ -449,7 +448,7 @@ class ContentLoader:
         return guide if len(self.problems.items) == before else None
 
     def brochure(self, path: Path, clinic: m.Clinic) -> m.Brochure | None:
-        opened = self.open(path, clinic, ("title", "tagline", "panels", "call_to_action"), ("review",))
+        opened = self.open(path, clinic, fields.required("brochure"), fields.optional("brochure"))
         if opened is None:
             return None
         data, r = opened
@@ -465,7 +464,7 @@ class ContentLoader:
         return brochure if len(self.problems.items) == before else None
 
     def glossary(self, path: Path, clinic: m.Clinic) -> m.Glossary | None:
-        opened = self.open(path, clinic, ("terms",), ("jargon",))
+        opened = self.open(path, clinic, fields.required("glossary"), fields.optional("glossary"))
         if opened is None:
             return None
         data, r = opened
