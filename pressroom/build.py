@@ -14,7 +14,7 @@ from typing import Callable
 from . import model as m
 from .content import load_content
 from . import limits
-from .errors import ContentError, Interrupted, OutputError, Problem, Problems, warning
+from .errors import ContentError, Interrupted, OutputError, Problem, Problems, did_you_mean, warning
 from .fonts import FontError, FontSet, load_fontset
 from .layout import Layout, LayoutSpec, load_layouts, resolve_layout
 from .inputs import Refused, list_tree, read_bytes
@@ -28,9 +28,9 @@ from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output
 from .jobs import Job
 from .render import brochure, guide, leaflet
 from .render.common import Context
-from .strings import check_glyphs, check_placeholders, load_strings
+from .strings import FALLBACK, check_glyphs, check_placeholders, load_strings
+from .artwork import figure_names, load_artworks
 
-FIGURES = frozenset({"incision", "spine", "advantages"})
 JOB_MAKERS = {"leaflet": leaflet.jobs, "brochure": brochure.jobs, "guide": guide.jobs}
 
 
@@ -102,14 +102,28 @@ def plan(paths: Paths) -> Plan:
                      "not `abstract: true`)")
         problems.raise_if_any()
     charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
+    figures = figure_names(trees.listings["layouts"])  # the known figures are the files present
     catalogues, content_warnings = load_content(trees.listings["content"], paths.shown_content,
-                                                charset, FIGURES)
+                                                charset, figures)
     warnings.extend(content_warnings)
     warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
                            [c.lang for c in catalogues], problems, warnings)
     check_glyphs(strings, f"{paths.shown_layouts}/strings", charset, problems)
     check_placeholders(strings, f"{paths.shown_layouts}/strings", problems)
+    problems.raise_if_any()
+    needed = _figures_used(catalogues)
+    for spec in concrete:
+        placed = spec.data.get("figures")
+        for place, name in (placed.items() if isinstance(placed, dict) else ()):
+            if isinstance(name, str) and name not in figures:
+                problems.add(*spec.where("figures"), f"no figure {name!r}: there is no "
+                             f"{paths.shown_layouts}/figures/{name}.svg{did_you_mean(name, figures)}",
+                             f"figures.{place}")
+            elif isinstance(name, str):
+                needed.add(name)  # the cover's art, or a variant drawn for a content figure
+    artworks = load_artworks(trees.listings["layouts"], paths.shown_layouts, needed, charset,
+                             strings[FALLBACK].words if FALLBACK in strings else {}, problems)
     problems.raise_if_any()
     jobs: list[Job] = []
     for cat in catalogues:
@@ -121,7 +135,7 @@ def plan(paths: Paths) -> Plan:
                 problems.add(*spec.where("kind"),
                              f"unknown kind {layout.kind!r}; use one of {', '.join(JOB_MAKERS)}", "kind")
                 continue
-            ctx = Context(layout, fontsets[spec.name], strings[cat.lang], cat.clinic)
+            ctx = Context(layout, fontsets[spec.name], strings[cat.lang], cat.clinic, artworks)
             try:
                 jobs.extend(_jobs_for(cat, layout, ctx, paths))
             except ContentError as exc:  # a layout a renderer refuses: report it with the rest
@@ -134,9 +148,22 @@ def plan(paths: Paths) -> Plan:
     return Plan(jobs, warnings, catalogues, trees, strings)
 
 
+def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:
+    """Every figure the content draws."""
+    used = set()
+    for cat in catalogues:
+        sections = [s for p in cat.procedures for s in p.sections]
+        sections += list(cat.guide.sections) if cat.guide else []
+        sections += list(cat.brochure.panels) if cat.brochure else []
+        used |= {b.name for s in sections for b in s.body if isinstance(b, m.Figure)}
+    return used
+
+
 def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths) -> list[Job]:
     inputs = tuple(cat.files["clinic"]) + layout.sources + ctx.fonts.files + (
         paths.layouts / "strings" / "en.yaml", paths.layouts / "strings" / f"{cat.lang}.yaml")
+    if layout.kind in ("guide", "brochure"):  # they draw figures; a changed SVG rebuilds them
+        inputs += tuple(art.path for _, art in sorted(ctx.figures.items()))
     return list(JOB_MAKERS[layout.kind](cat, layout, ctx, inputs))
 
 

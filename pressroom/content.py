@@ -192,7 +192,8 @@ class FileReader:
             name = self.string(item.get("figure"), item.line_of("figure"), f"{where}.figure")
             if name is not None and name not in self.figures:
                 self.error(item.line_of("figure"), f"{where}.figure",
-                           f"unknown figure {name!r}{did_you_mean(name, self.figures)}")
+                           f"unknown figure {name!r} (no {name}.svg in layouts/figures/)"
+                           f"{did_you_mean(name, self.figures, '; that folder has no figures')}")
                 return None
             caption = self.field_text(item, "caption", where)
             alt = self.string(item.get("alt"), item.line_of("alt"), f"{where}.alt")
