@@ -103,8 +103,9 @@ def plan(paths: Paths) -> Plan:
         problems.raise_if_any()
     charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
     figures = figure_names(trees.listings["layouts"])  # the known figures are the files present
+    draws = any(str(s.data.get("kind")) in ("guide", "brochure") for s in concrete)
     catalogues, content_warnings = load_content(trees.listings["content"], paths.shown_content,
-                                                charset, figures)
+                                                charset, figures if draws else None)
     warnings.extend(content_warnings)
     warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
@@ -112,7 +113,7 @@ def plan(paths: Paths) -> Plan:
     check_glyphs(strings, f"{paths.shown_layouts}/strings", charset, problems)
     check_placeholders(strings, f"{paths.shown_layouts}/strings", problems)
     problems.raise_if_any()
-    needed = _figures_used(catalogues)
+    needed = _figures_used(catalogues) if draws else set()  # leaflets draw no figures
     for spec in concrete:
         placed = spec.data.get("figures")
         for place, name in (placed.items() if isinstance(placed, dict) else ()):

@@ -40,7 +40,7 @@ class FileReader:
     """Validates one YAML file's values; problems carry this file's path and lines."""
 
     def __init__(self, shown: str, problems: Problems, variables: dict,
-                 charset: frozenset[int], link_color: str, figures: frozenset[str]):
+                 charset: frozenset[int], link_color: str, figures: frozenset[str] | None):
         self.shown, self.problems = shown, problems
         self.variables, self.charset, self.link_color = variables, charset, link_color
         self.figures = figures
@@ -190,7 +190,7 @@ class FileReader:
             if not self.mapping(item, line, where, required=fields.required("figure")):
                 return None
             name = self.string(item.get("figure"), item.line_of("figure"), f"{where}.figure")
-            if name is not None and name not in self.figures:
+            if name is not None and self.figures is not None and name not in self.figures:
                 self.error(item.line_of("figure"), f"{where}.figure",
                            f"unknown figure {name!r} (no {name}.svg in layouts/figures/)"
                            f"{did_you_mean(name, self.figures, '; that folder has no figures')}")
@@ -286,7 +286,7 @@ class ContentLoader:
     """Loads one content tree (and its language folders) against fonts and figures."""
 
     def __init__(self, listing: Listing, shown_root: str, charset: frozenset[int],
-                 figures: frozenset[str], problems: Problems):
+                 figures: frozenset[str] | None, problems: Problems):
         self.listing, self.root, self.shown_root = listing, listing.root, shown_root.rstrip("/")
         self.charset, self.figures, self.problems = charset, figures, problems
 
@@ -518,8 +518,9 @@ class ContentLoader:
 
 
 def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
-                 figures: frozenset[str]) -> tuple[list[m.Catalogue], list]:
+                 figures: frozenset[str] | None) -> tuple[list[m.Catalogue], list]:
     """All languages of a content tree; raises ContentError listing every problem.
+    `figures` are the figure names content may use (None: any; nothing will draw them).
 
     The tree's listing decides what exists: hidden files are not content, and a link or
     special file the listing refused is reported, never followed."""
