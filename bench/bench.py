@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Measure build speed: a cold full build as a new process, and warm per-document renders.
+"""Measure build speed: a cold full build as a new process, and warm per-document renders;
+then page proofs per page and the change report for the whole catalogue.
 
-Usage: python bench/bench.py [--repeat N]
+Usage: python bench/bench.py [--repeat N] [--only-proofs-and-report]
 """
 
 from __future__ import annotations
@@ -40,12 +41,75 @@ def leaflet_catalogue(tmp: Path) -> list[str]:
     return ["--content", str(content), "--layouts", str(layouts)]
 
 
+def proofs_and_report(tmp: Path) -> None:
+    """Proof rendering per page (one core), and the change report for the whole catalogue:
+    a sentence changed in one leaflet, and the brand colour changed (every document changed)."""
+    import json
+    import shutil
+    from pressroom import compare, proofs
+    from pressroom.inputs import read_bytes
+
+    base = tmp / "report-base"
+    cold_build(base, [])
+    manifest = json.loads((base / "manifest.json").read_text())
+    docs = manifest["documents"]
+    pages = sum(d["pages"] for d in docs)
+    start = time.perf_counter()
+    for entry in docs:
+        proofs.make_proofs(entry["path"], (base / entry["path"]).read_bytes(), 100)
+    took = time.perf_counter() - start
+    print(f"proofs at 100 dpi: {took * 1000 / pages:.1f} ms per page, one core "
+          f"({pages} pages of {len(docs)} PDFs in {took:.1f} s; PNG pages and contact sheets)")
+    times = [cold_build(tmp / f"proofed{i}", ["--proofs"]) for i in range(2)]
+    print(f"full build with --proofs, cold process, default --jobs: {min(times):.1f} s (best of 2)")
+    again = cold_build(tmp / "proofed0", ["--proofs"])
+    print(f"--proofs again, nothing changed (cached on each PDF's sha256): {again * 1000:.0f} ms")
+
+    def edited(name: str, change) -> Path:
+        content = tmp / f"{name}-content"
+        shutil.copytree(ROOT / "content", content)
+        change(content)
+        out = tmp / f"{name}-out"
+        cold_build(out, ["--content", str(content)])
+        return out
+
+    def sentence(content: Path) -> None:
+        path = content / "procedures/discectomy.yaml"
+        path.write_text(path.read_text().replace("It is often done", "It is usually done"))
+
+    def brand(content: Path) -> None:
+        path = content / "clinic.yaml"
+        path.write_text(path.read_text().replace('primary: "#1d4e89"', 'primary: "#6a1b9a"'))
+
+    def side(folder: Path, label: str) -> compare.Build:
+        entries = {e["path"]: e for e in json.loads((folder / "manifest.json").read_text())["documents"]}
+        return compare.Build(label, entries, lambda p: read_bytes(folder / p, folder, 1 << 30))
+
+    for name, change in (("one sentence", sentence), ("brand colour", brand)):
+        after = edited(name.replace(" ", "-"), change)
+        for workers in (1, 2):
+            start = time.perf_counter()
+            result = compare.compare_builds(side(base, "base"), side(after, name), {}, workers)
+            files = compare.report_files(result)
+            took = time.perf_counter() - start
+            changed = [d for d in result.documents if d.status == "changed"]
+            size = sum(len(v) for v in files.values())
+            print(f"change report, {name} ({len(changed)} of {len(docs)} PDFs changed, "
+                  f"{sum(len(d.pages) for d in changed)} pages shown), --jobs {workers}: {took:.2f} s, "
+                  f"{size / 1e6:.1f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only-proofs-and-report", action="store_true")
     args = parser.parse_args()
     from pressroom.build import Paths, plan
 
+    if args.only_proofs_and_report:
+        with tempfile.TemporaryDirectory() as tmp:
+            proofs_and_report(Path(tmp))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         colds = [cold_build(tmp / f"cold{i}", []) for i in range(3)]
@@ -102,6 +166,7 @@ def main() -> None:
         first = tmp / "cold0"
         times = [cold_build(first, []) for _ in range(3)]
         print(f"no-change rebuild: {min(times) * 1000:.0f} ms (best of 3)")
+        proofs_and_report(tmp)
 
 
 if __name__ == "__main__":

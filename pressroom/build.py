@@ -13,10 +13,11 @@ from typing import Callable
 
 from . import model as m
 from .content import load_content
-from .errors import ContentError, Interrupted, Problem, Problems, warning
+from . import limits
+from .errors import ContentError, Interrupted, OutputError, Problem, Problems, did_you_mean, warning
 from .fonts import FontError, FontSet, load_fontset
 from .layout import Layout, LayoutSpec, load_layouts, resolve_layout
-from .inputs import list_tree
+from .inputs import Refused, list_tree, read_bytes
 from .output import (STAGING, OutputLock, Staging, check_out_folder, interrupted, manifest_bytes,
                      output_name_problem, read_manifest, recover, removable)
 from .jargon import jargon_warnings
@@ -27,9 +28,9 @@ from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output
 from .jobs import Job
 from .render import brochure, guide, leaflet
 from .render.common import Context
-from .strings import check_glyphs, check_placeholders, load_strings
+from .strings import FALLBACK, check_glyphs, check_placeholders, load_strings
+from .artwork import figure_names, load_artworks
 
-FIGURES = frozenset({"incision", "spine", "advantages"})
 JOB_MAKERS = {"leaflet": leaflet.jobs, "brochure": brochure.jobs, "guide": guide.jobs}
 
 
@@ -55,6 +56,8 @@ class Result:
     reading_target: float = 8.0
     manifest: Path | None = None
     recovered: str | None = None   # what was done about a build killed while writing
+    proofs: int = 0                # documents whose proofs were rendered
+    comparison: object = None      # compare.Comparison, when asked for
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,18 @@ class Plan:
     warnings: list[Problem]
     catalogues: list[m.Catalogue]
     trees: Trees
+    strings: dict = field(default_factory=dict)   # language -> Strings
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What a build makes besides the PDFs, on request (see `proofs` and `compare`)."""
+
+    proofs: bool = False               # page PNGs and a contact sheet per PDF
+    proof_dpi: int | None = None       # their resolution for every layout (else each layout's)
+    compare: bool = False              # write the change report
+    baseline: Path | None = None       # compared with this manifest or build folder (else the
+                                       # build this one replaces)
 
 
 def plan(paths: Paths) -> Plan:
@@ -87,14 +102,29 @@ def plan(paths: Paths) -> Plan:
                      "not `abstract: true`)")
         problems.raise_if_any()
     charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
+    figures = figure_names(trees.listings["layouts"])  # the known figures are the files present
+    draws = any(str(s.data.get("kind")) in ("guide", "brochure") for s in concrete)
     catalogues, content_warnings = load_content(trees.listings["content"], paths.shown_content,
-                                                charset, FIGURES)
+                                                charset, figures if draws else None)
     warnings.extend(content_warnings)
     warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
                            [c.lang for c in catalogues], problems, warnings)
     check_glyphs(strings, f"{paths.shown_layouts}/strings", charset, problems)
     check_placeholders(strings, f"{paths.shown_layouts}/strings", problems)
+    problems.raise_if_any()
+    needed = _figures_used(catalogues) if draws else set()  # leaflets draw no figures
+    for spec in concrete:
+        placed = spec.data.get("figures")
+        for place, name in (placed.items() if isinstance(placed, dict) else ()):
+            if isinstance(name, str) and name not in figures:
+                problems.add(*spec.where("figures"), f"no figure {name!r}: there is no "
+                             f"{paths.shown_layouts}/figures/{name}.svg{did_you_mean(name, figures)}",
+                             f"figures.{place}")
+            elif isinstance(name, str):
+                needed.add(name)  # the cover's art, or a variant drawn for a content figure
+    artworks = load_artworks(trees.listings["layouts"], paths.shown_layouts, needed, charset,
+                             strings[FALLBACK].words if FALLBACK in strings else {}, problems)
     problems.raise_if_any()
     jobs: list[Job] = []
     for cat in catalogues:
@@ -106,7 +136,7 @@ def plan(paths: Paths) -> Plan:
                 problems.add(*spec.where("kind"),
                              f"unknown kind {layout.kind!r}; use one of {', '.join(JOB_MAKERS)}", "kind")
                 continue
-            ctx = Context(layout, fontsets[spec.name], strings[cat.lang], cat.clinic)
+            ctx = Context(layout, fontsets[spec.name], strings[cat.lang], cat.clinic, artworks)
             try:
                 jobs.extend(_jobs_for(cat, layout, ctx, paths))
             except ContentError as exc:  # a layout a renderer refuses: report it with the rest
@@ -116,12 +146,25 @@ def plan(paths: Paths) -> Plan:
     if not jobs:
         warnings.append(warning(paths.shown_content, 0, "nothing to build: add procedures/*.yaml, "
                                 "guide.yaml or brochure.yaml"))
-    return Plan(jobs, warnings, catalogues, trees)
+    return Plan(jobs, warnings, catalogues, trees, strings)
+
+
+def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:
+    """Every figure the content draws."""
+    used = set()
+    for cat in catalogues:
+        sections = [s for p in cat.procedures for s in p.sections]
+        sections += list(cat.guide.sections) if cat.guide else []
+        sections += list(cat.brochure.panels) if cat.brochure else []
+        used |= {b.name for s in sections for b in s.body if isinstance(b, m.Figure)}
+    return used
 
 
 def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths) -> list[Job]:
     inputs = tuple(cat.files["clinic"]) + layout.sources + ctx.fonts.files + (
         paths.layouts / "strings" / "en.yaml", paths.layouts / "strings" / f"{cat.lang}.yaml")
+    if layout.kind in ("guide", "brochure"):  # they draw figures; a changed SVG rebuilds them
+        inputs += tuple(art.path for _, art in sorted(ctx.figures.items()))
     return list(JOB_MAKERS[layout.kind](cat, layout, ctx, inputs))
 
 
@@ -193,7 +236,7 @@ def _trees(paths: Paths) -> Trees:
 
 
 def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = False,
-          on_event: Callable[[str, dict], None] | None = None) -> Result:
+          on_event: Callable[[str, dict], None] | None = None, extras: Extras = Extras()) -> Result:
     """Rebuild what changed (everything with force), remove what is gone, write the manifest,
     all switched in as one commit (see `output`).
 
@@ -249,12 +292,26 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         pdfs: dict[str, list[str]] = {}
         for job in jobs:
             pdfs.setdefault(job.source.path, []).append(job.path)
+        read_new = _reader(paths.out, rendered)
+        put, result.proofs = _proofs(jobs, entries, extras, paths.out, read_new, hasher, workers)
+        if extras.compare:
+            result.comparison = _compare(paths, the_plan, old, entries, extras, read_new, workers)
+            report = compare_files(result.comparison)
+            put.update(report)
+            files = {rel: hashlib.sha256(data).hexdigest() for rel, data in report.items()}
+        else:  # the last report stays only while it still describes the PDFs in the folder
+            files = last.manifest.get("files", {}) if not (rendered or gone) else {}
+        remove += _stale_files(last.manifest, entries, files, paths.out, hasher)
         manifest = {"generator": GENERATOR, "tree": tree_hash(trees, hasher),
                     "documents": sorted(entries, key=lambda e: e["path"])}
+        if files:
+            manifest["files"] = dict(sorted(files.items()))
         with Staging(paths.out) as staging:
             for job in jobs:
                 if job.path in rendered:
                     staging.add(job.path, rendered[job.path].data)
+            for rel in sorted(put):
+                staging.add(rel, put[rel])
             staging.add(REPORT, report_html(readings, target, pdfs))
             staging.add(MANIFEST, manifest_bytes(manifest))
             try:
@@ -262,8 +319,88 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
             except KeyboardInterrupt:  # held until the switch was done: the new build is whole
                 raise Interrupted("interrupted, but only after the new PDFs were all in place; "
                                   "the build is complete") from None
-        result.removed = [gone[path] for path in remove]
+        result.removed = [gone[path] for path in remove if path in gone]
         result.manifest = paths.out / MANIFEST
         for kind, entry in events + [("removed", e) for e in result.removed]:
             emit(kind, entry)
     return result
+
+
+# -- proofs and the change report -------------------------------------------------------
+
+def _reader(out: Path, rendered: dict) -> Callable[[str], bytes]:
+    """A PDF of this build: just rendered, or the unchanged file already in the folder."""
+    def read(path: str) -> bytes:
+        if path in rendered:
+            return rendered[path].data
+        return read_bytes(out / path, out, limits.MAX_OUTPUT_BYTES)
+    return read
+
+
+def _proofs(jobs: list[Job], entries: list[dict], extras: Extras, out: Path, read, hasher: Hasher,
+            workers: int) -> tuple[dict[str, bytes], int]:
+    """(files to stage, documents rendered): proofs of every
+    PDF whose recorded proofs are missing or show another PDF or resolution; an entry keeps
+    proofs that are still current, even when this build was not asked for them."""
+    from . import proofs as pf
+
+    def intact(rel: str, sha: str) -> bool:
+        return (out / rel).is_file() and hasher.file(out / rel) == sha
+
+    tasks = []
+    by_path = {e["path"]: e for e in entries}
+    for job in jobs:
+        entry = by_path[job.path]
+        dpi = extras.proof_dpi or job.layout.proof_dpi
+        if extras.proofs and not pf.current(entry, dpi, intact):
+            tasks.append((job.path, (lambda p=job.path: read(p)), dpi))
+        elif not pf.current(entry, None, intact):
+            entry.pop("proofs", None)
+    made = pf.make_all(tasks, workers) if tasks else {}
+    put: dict[str, bytes] = {}
+    for path, proofs in made.items():
+        by_path[path]["proofs"] = proofs.record()
+        put.update(proofs.files)
+    return put, len(made)
+
+
+def _compare(paths: Paths, the_plan: Plan, old: dict, entries: list[dict], extras: Extras, read,
+             workers: int):
+    from . import compare as cmp
+    now = cmp.Build(f"this build ({paths.shown_out})", {e["path"]: e for e in entries}, read)
+    if extras.baseline is None:
+        before = cmp.Build(f"the build it replaced ({paths.shown_out})", old,
+                           lambda path: read_bytes(paths.out / path, paths.out, limits.MAX_OUTPUT_BYTES))
+    else:
+        manifest_path = cmp.baseline_manifest(extras.baseline)
+        folder = manifest_path.parent
+        last = read_manifest(manifest_path)
+        if not manifest_path.is_file() or last.problem and not last.manifest.get("documents"):
+            raise OutputError(f"--compare {extras.baseline}: no pressroom manifest there (give a build "
+                              "folder or its manifest.json)")
+        before = cmp.Build(str(extras.baseline), {e["path"]: e for e in last.manifest["documents"]},
+                           lambda path: read_bytes(folder / path, folder, limits.MAX_OUTPUT_BYTES))
+    labels = {lang: table.words.get("page_of", "") for lang, table in the_plan.strings.items()}
+    try:
+        return cmp.compare_builds(before, now, labels, workers)
+    except Refused as exc:
+        raise OutputError(f"--compare: a PDF of the earlier build cannot be read: {exc}") from None
+
+
+def compare_files(comparison) -> dict[str, bytes]:
+    from .compare import report_files
+    return report_files(comparison)
+
+
+def _stale_files(last: dict, entries: list[dict], files: dict, out: Path, hasher: Hasher) -> list[str]:
+    """Proof and report files the last build wrote that nothing in this one refers to, if
+    they are still exactly what it wrote."""
+    from .proofs import recorded
+    wanted = set(files)
+    for entry in entries:
+        wanted.update(recorded(entry).get("files", {}))
+    written = dict(last.get("files", {}))
+    for entry in last.get("documents", []):
+        written.update(recorded(entry).get("files", {}))
+    return [rel for rel, sha in sorted(written.items())
+            if rel not in wanted and removable(out, rel, sha, hasher.file)]

@@ -27,6 +27,13 @@ def _workers(value: str) -> int:
     return number
 
 
+def _dpi(value: str) -> int:
+    number = int(value)
+    if not 24 <= number <= 600:
+        raise argparse.ArgumentTypeError("must be from 24 to 600")
+    return number
+
+
 def parse_args(argv, root: Path) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="pressroom", description="Build print-ready patient leaflets, guide and brochure PDFs "
@@ -46,6 +53,14 @@ def parse_args(argv, root: Path) -> argparse.Namespace:
                         help="treat warnings (reading level over target, undefined medical terms, "
                         "overdue reviews) as errors")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    parser.add_argument("--proofs", action="store_true",
+                        help="also write a PNG of every page and a contact sheet per PDF into OUT/proofs/ "
+                        "(only PDFs whose proofs are missing or out of date are rendered)")
+    parser.add_argument("--proof-dpi", type=_dpi, default=None, metavar="DPI",
+                        help="resolution of the proofs (default: each layout's proofs.dpi, 100)")
+    parser.add_argument("--compare", nargs="?", const="", default=None, metavar="OLD",
+                        help="write OUT/changes.html: what changed, page by page, since the build in "
+                        "OLD (a build folder or its manifest.json; default: the build this one replaces)")
     parser.add_argument("--version", action="version", version=f"pressroom {__version__}")
     return parser.parse_args(argv)
 
@@ -84,6 +99,9 @@ class Reporter:
 
 def main(argv=None, root: Path | None = None) -> int:
     root = root or Path.cwd()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["schema"]:
+        return schema_command(argv[1:], root)
     try:
         args = parse_args(argv, root)
     except SystemExit as exc:  # argparse printed the usage error already
@@ -97,15 +115,17 @@ def main(argv=None, root: Path | None = None) -> int:
 def run_once(args) -> int:
     from .state import MANIFEST, Trees, up_to_date
     from .output import interrupted, read_manifest
+    from .proofs import proofs_current
     trees = Trees(args.content, args.layouts, args.fonts)
     manifest = read_manifest(args.out / MANIFEST).manifest
     # --strict must re-read the content: the last build may have passed with warnings
     if (not (args.force or args.check or args.strict) and not interrupted(args.out)
-            and up_to_date(args.out, manifest, trees)):
+            and args.compare is None and up_to_date(args.out, manifest, trees)
+            and not (args.proofs and not proofs_current(args.out, manifest, args.proof_dpi))):
         if not args.quiet:
             print(f"nothing to do: {len(manifest['documents'])} PDFs up to date in {_shown(args.out)}")
         return 0
-    from .build import Paths, build, check  # ReportLab is imported only when there is work
+    from .build import Extras, Paths, build, check  # ReportLab is imported only when there is work
     paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=args.out,
                   shown_content=_shown(args.content), shown_layouts=_shown(args.layouts),
                   shown_fonts=_shown(args.fonts), shown_out=_shown(args.out))
@@ -113,7 +133,10 @@ def run_once(args) -> int:
         if args.check:
             return _report_check(check(paths), args)
         reporter = Reporter(args.quiet, args.out)
-        result = build(paths, force=args.force, workers=args.jobs, strict=args.strict, on_event=reporter)
+        extras = Extras(proofs=args.proofs, proof_dpi=args.proof_dpi, compare=args.compare is not None,
+                        baseline=Path(args.compare) if args.compare else None)
+        result = build(paths, force=args.force, workers=args.jobs, strict=args.strict, on_event=reporter,
+                       extras=extras)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -144,6 +167,14 @@ def run_once(args) -> int:
         print(f"reading level: {len(grades)} documents, grade {min(grades):.1f} to {max(grades):.1f} "
               f"(target {result.reading_target:g}; {over} over); report: "
               f"{_shown(args.out / 'report.html')}")
+    if not args.quiet and args.proofs:
+        print(f"proofs: {result.proofs} PDF(s) rendered, the rest were up to date; "
+              f"{_shown(args.out / 'proofs')}")
+    if not args.quiet and result.comparison is not None:
+        c = result.comparison
+        counts = (f"{len(c.paths('changed'))} changed, {len(c.paths('new'))} new, "
+                  f"{len(c.paths('removed'))} removed" if c.documents else "no PDF changed")
+        print(f"changes: {counts}; report: {_shown(args.out / 'changes.html')}")
     if not args.quiet:
         print(f"{len(result.built)} built, {len(result.skipped)} up to date, "
               f"{len(result.removed)} removed; manifest: {_shown(result.manifest)}")
@@ -158,6 +189,34 @@ def _report_check(findings: list[tuple[Path, str]], args) -> int:
         return 1
     if not args.quiet:
         print(f"ok: every PDF in {_shown(args.out)} is up to date")
+    return 0
+
+
+def schema_command(argv, root: Path) -> int:
+    """`pressroom schema DIR`: write the content files' JSON Schemas into DIR."""
+    parser = argparse.ArgumentParser(
+        prog="pressroom schema", description="Write a JSON Schema for every content file (clinic, "
+        "procedure, guide, brochure, glossary, strings) into DIR, for editors that check YAML as you type.")
+    parser.add_argument("dir", type=Path, help="folder to write the *.schema.json files into")
+    parser.add_argument("--layouts", type=Path, default=root / "layouts",
+                        help="layouts folder: its figures and English strings name what is allowed "
+                        "(default: layouts/)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    from .schema import write_schemas
+    try:
+        written = write_schemas(args.dir, args.layouts)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except PressroomError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {_shown(path)}")
     return 0
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from . import limits, model as m
+from . import fields, limits, model as m
 from .errors import Problem, Problems, closest, did_you_mean, warning
 from .images import RASTER, LogoError, check_raster, check_svg
 from .inputs import Listing, Refused, read_bytes
@@ -29,7 +29,7 @@ _SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
 _LANG = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\Z")
 _LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 DEFAULT_BRAND = m.Brand(primary="#1d4e89", accent="#2a7f8f")
-_BLOCK_KINDS = ("bullets", "steps", "note", "figure")
+_BLOCK_KINDS = fields.BLOCK_KINDS
 _NO_PROCEDURES = "; there are no procedure files (procedures/*.yaml) next to this guide"
 _CLINIC_LIMITS = {"name": MAX_CLINIC_NAME, "phone": MAX_PHONE, "emergency": MAX_PHONE,
                   "after_hours": MAX_PHONE, "website": MAX_WEBSITE, "email": MAX_EMAIL,
@@ -45,7 +45,7 @@ class FileReader:
     """Validates one YAML file's values; problems carry this file's path and lines."""
 
     def __init__(self, shown: str, problems: Problems, variables: dict,
-                 charset: frozenset[int], link_color: str, figures: frozenset[str]):
+                 charset: frozenset[int], link_color: str, figures: frozenset[str] | None):
         self.shown, self.problems = shown, problems
         self.variables, self.charset, self.link_color = variables, charset, link_color
         self.figures = figures
@@ -213,12 +213,13 @@ class FileReader:
             return None
         kind = kinds[0]
         if kind == "figure":
-            if not self.mapping(item, line, where, required=("figure", "caption", "alt")):
+            if not self.mapping(item, line, where, required=fields.required("figure")):
                 return None
             name = self.string(item.get("figure"), item.line_of("figure"), f"{where}.figure")
-            if name is not None and name not in self.figures:
+            if name is not None and self.figures is not None and name not in self.figures:
                 self.error(item.line_of("figure"), f"{where}.figure",
-                           f"unknown figure {name!r}{did_you_mean(name, self.figures)}")
+                           f"unknown figure {name!r} (no {name}.svg in layouts/figures/)"
+                           f"{did_you_mean(name, self.figures, '; that folder has no figures')}")
                 return None
             caption = self.field_text(item, "caption", where)
             alt = self.string(item.get("alt"), item.line_of("alt"), f"{where}.alt")
@@ -232,8 +233,8 @@ class FileReader:
         return (m.Bullets if kind == "bullets" else m.Steps)(items) if items else None
 
     def section(self, item, line: int, where: str, allow_procedures: bool = False) -> m.Section | None:
-        optional = ("body", "procedures") if allow_procedures else ()
-        required = ("heading",) if allow_procedures else ("heading", "body")
+        part = "guide_section" if allow_procedures else "section"
+        optional, required = fields.optional(part), fields.required(part)
         if not self.mapping(item, line, where, required=required, optional=optional):
             return None
         heading = self.field_text(item, "heading", where, limit=MAX_HEADING)
@@ -261,8 +262,8 @@ class FileReader:
     def review(self, parent: Map, default_id: str) -> m.Review:
         value = parent.get("review")
         line = parent.line_of("review")
-        fields = ("id", "version", "reviewed_by", "reviewed_on", "next_review")
-        if value is None or not self.mapping(value, line, "review", optional=fields):
+        keys = fields.keys("review")
+        if value is None or not self.mapping(value, line, "review", optional=keys):
             return m.Review(default_id, "1", None, None, None, self.origin(line))
         return m.Review(
             doc_id=self.string(value.get("id"), value.line_of("id"), "review.id",
@@ -276,7 +277,7 @@ class FileReader:
             next_review=self.date(value.get("next_review"), value.line_of("next_review"),
                                   "review.next_review"),
             origin=self.origin(value.line, "review"),
-            origins={key: self.origin(value.line_of(key), f"review.{key}") for key in fields if key in value},
+            origins={key: self.origin(value.line_of(key), f"review.{key}") for key in keys if key in value},
         )
 
 
@@ -313,7 +314,7 @@ class ContentLoader:
     """Loads one content tree (and its language folders) against fonts and figures."""
 
     def __init__(self, listing: Listing, shown_root: str, charset: frozenset[int],
-                 figures: frozenset[str], problems: Problems):
+                 figures: frozenset[str] | None, problems: Problems):
         self.listing, self.root, self.shown_root = listing, listing.root, shown_root.rstrip("/")
         self.charset, self.figures, self.problems = charset, figures, problems
 
@@ -332,9 +333,8 @@ class ContentLoader:
     # clinic ------------------------------------------------------------------
     def clinic(self, data, path: Path, base: m.Clinic | None = None) -> m.Clinic | None:
         r = self.reader(path, None)
-        required = () if base else ("name", "phone")
-        keys = ("name", "phone", "emergency", "after_hours", "website", "email", "address",
-                "language", "brand", "logo", "reading_grade")
+        required = () if base else fields.required("clinic")
+        keys = fields.keys("clinic")
         if not r.mapping(data, getattr(data, "line", 1), "", required=required,
                          optional=tuple(k for k in keys if k not in required)):
             return None
@@ -356,7 +356,7 @@ class ContentLoader:
             r.warn(line, f"{field} is empty, so {kept}; write a colour in quotes, like "
                    "primary: \"#aa0000\" (without quotes YAML reads # and the rest of the line as a comment)")
         if brand is not None and r.mapping(brand, data.line_of("brand"), "brand",
-                                           optional=("primary", "accent")):
+                                           optional=fields.keys("brand")):
             brand = m.Brand(
                 primary=r.colour(brand.get("primary"), brand.line_of("primary"), "brand.primary",
                                  base_brand.primary),
@@ -433,7 +433,7 @@ class ContentLoader:
         return data, r
 
     def procedure(self, path: Path, clinic: m.Clinic) -> m.Procedure | None:
-        opened = self.open(path, clinic, ("title", "summary", "sections"), ("treats", "when_to_call", "review"))
+        opened = self.open(path, clinic, fields.required("procedure"), fields.optional("procedure"))
         if opened is None:
             return None
         data, r = opened
@@ -455,7 +455,7 @@ class ContentLoader:
         return proc if len(self.problems.items) == before else None
 
     def guide(self, path: Path, clinic: m.Clinic, slugs: set[str]) -> m.Guide | None:
-        opened = self.open(path, clinic, ("title", "sections"), ("subtitle", "review"))
+        opened = self.open(path, clinic, fields.required("guide"), fields.optional("guide"))
         if opened is None:
             return None
         data, r = opened
@@ -477,7 +477,7 @@ class ContentLoader:
         return guide if len(self.problems.items) == before else None
 
     def brochure(self, path: Path, clinic: m.Clinic) -> m.Brochure | None:
-        opened = self.open(path, clinic, ("title", "tagline", "panels", "call_to_action"), ("review",))
+        opened = self.open(path, clinic, fields.required("brochure"), fields.optional("brochure"))
         if opened is None:
             return None
         data, r = opened
@@ -493,7 +493,7 @@ class ContentLoader:
         return brochure if len(self.problems.items) == before else None
 
     def glossary(self, path: Path, clinic: m.Clinic) -> m.Glossary | None:
-        opened = self.open(path, clinic, ("terms",), ("jargon",))
+        opened = self.open(path, clinic, fields.required("glossary"), fields.optional("glossary"))
         if opened is None:
             return None
         data, r = opened
@@ -552,8 +552,9 @@ class ContentLoader:
 
 
 def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
-                 figures: frozenset[str]) -> tuple[list[m.Catalogue], list]:
+                 figures: frozenset[str] | None) -> tuple[list[m.Catalogue], list]:
     """All languages of a content tree; raises ContentError listing every problem.
+    `figures` are the figure names content may use (None: any; nothing will draw them).
 
     The tree's listing decides what exists: hidden files are not content, and a link or
     special file the listing refused is reported, never followed."""

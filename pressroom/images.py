@@ -60,8 +60,17 @@ def _too_many(what: str) -> str:
             "(1,500 px across is plenty for print)")
 
 
-def check_svg(data: bytes, charset: frozenset[int]) -> None:
-    """Refuse anything in an SVG that would read outside it or draw outside the fonts."""
+def check_svg(data: bytes, charset: frozenset[int], what: str = "logo") -> None:
+    """Refuse anything in an SVG that would read outside it or draw outside the fonts.
+    `what` names the file in messages: a logo, or a figure (layouts/figures/*.svg)."""
+    try:
+        _check_svg(data, charset)
+    except LogoError as exc:
+        message = str(exc) if what == "logo" else str(exc).replace(" (give a raster logo as PNG instead)", "")
+        raise LogoError(message.replace("a logo", f"a {what}")) from None
+
+
+def _check_svg(data: bytes, charset: frozenset[int]) -> None:
     import xml.etree.ElementTree as ET
     head = data[:4096].lower()
     if b"<!doctype" in data.lower() or b"<!entity" in head:

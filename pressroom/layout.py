@@ -23,7 +23,8 @@ PAPERS = {  # width x height in points, portrait
 }
 _TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
              "margins", "sizes", "fonts", "colors", "styles", "panels", "description",
-             "impose_on", "color_mode", "options", "contrast"}
+             "impose_on", "color_mode", "options", "contrast", "proofs", "figures",
+             "figure_colors"}
 _STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
                "align", "min_size", "hyphenate"}
 _FONT_FACES = ("regular", "bold", "italic", "bold_italic")
@@ -103,6 +104,9 @@ class Layout:
     shown: str = ""                # the layout file as shown in messages
     color_mode: str = "rgb"        # "cmyk" for press output
     options: dict = field(default_factory=dict)  # kind-specific settings, checked by the renderer
+    proof_dpi: int = 100           # resolution of the page proofs (`proofs: {dpi: N}`)
+    figures: dict = field(default_factory=dict)        # place -> figure name (the covers' art)
+    figure_colors: dict = field(default_factory=dict)  # layout colour -> its placeholder in figure SVGs
 
     def size(self, name: str) -> float:
         return self.sizes[name]  # a missing one raises MissingLayoutValue (see _Named)
@@ -276,6 +280,29 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         err("impose_on", f"unknown paper {impose_on!r}; use one of {', '.join(PAPERS)}")
     if d.get("color_mode", "rgb") not in ("rgb", "cmyk"):
         err("color_mode", "expected rgb or cmyk")
+    proofs = d.get("proofs") or {}
+    proof_dpi = proofs.get("dpi", 100) if isinstance(proofs, dict) else None
+    if isinstance(proofs, dict):
+        for key in proofs:
+            if key != "dpi":
+                err(f"proofs.{key}", "unknown key; allowed: dpi")
+    if isinstance(proof_dpi, bool) or not isinstance(proof_dpi, int) or not 24 <= proof_dpi <= 600:
+        err("proofs.dpi" if isinstance(proofs, dict) else "proofs",
+            "expected a resolution in dots per inch, a whole number from 24 to 600 (like {dpi: 100})")
+    figures = d.get("figures") or {}
+    if not isinstance(figures, dict) or not all(
+            isinstance(v, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", v) for v in figures.values()):
+        err("figures", "expected a mapping of place: figure name (a file in layouts/figures/ without .svg)")
+        figures = {}
+    figure_colors = d.get("figure_colors") or {}
+    if not isinstance(figure_colors, dict):
+        err("figure_colors", "expected a mapping of layout colour: placeholder \"#rrggbb\" used in figure SVGs")
+        figure_colors = {}
+    for role, placeholder in figure_colors.items():
+        if role not in colors:
+            err(f"figure_colors.{role}", f"no colour {role!r} in colors")
+        if not (isinstance(placeholder, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", placeholder)):
+            err(f"figure_colors.{role}", f"expected a placeholder colour \"#rrggbb\", found {placeholder!r}")
     if len(problems.items) > before:
         return None
     return Layout(
@@ -285,7 +312,8 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         styles=_Named(styles, spec.shown, "styles"), fonts={f: fonts[f] for f in _FONT_FACES},
         panels=tuple(d.get("panels") or ()), sources=spec.sources,
         impose_on=d.get("impose_on"), color_mode=str(d.get("color_mode", "rgb")),
-        options=dict(d.get("options") or {}), shown=spec.shown,
+        options=dict(d.get("options") or {}), shown=spec.shown, proof_dpi=proof_dpi,
+        figures=dict(figures), figure_colors={k: v.lower() for k, v in figure_colors.items()},
     )
 
 

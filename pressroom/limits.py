@@ -40,3 +40,4 @@ MAX_TEMPLATE_SECONDS = 2.0             # one content string's template, for loop
 MAX_TEMPLATE_RANGE = 1_000             # steps of range() in a template
 MAX_TEMPLATE_EXPONENT = 100            # the right side of ** in a template
 MAX_TEMPLATE_WORK = 10_000_000         # characters one template operation may build before its result is measured
+MAX_OUTPUT_BYTES = 512 * 1024 * 1024   # a PDF of a build, read back for proofs or the change report

@@ -54,7 +54,8 @@ def manifest_bytes(manifest: dict) -> bytes:
 
 @dataclass(frozen=True)
 class ManifestRead:
-    manifest: dict           # {"generator", "tree", "documents": [valid entries]}
+    manifest: dict           # {"generator", "tree", "documents": [valid entries],
+                             #  "files": {path: sha256} of the other files a build wrote (the change report)}
     problem: str | None      # why some or all of it was ignored
 
 
@@ -89,7 +90,11 @@ def read_manifest(path: Path) -> ManifestRead:
             seen.add(entry["path"])
         else:
             dropped += 1
-    manifest = {"generator": data.get("generator"), "tree": data.get("tree"), "documents": docs}
+    files = data.get("files")
+    files = {rel: sha for rel, sha in files.items() if safe_relative(rel) and isinstance(sha, str)
+             and _HEX64.fullmatch(sha)} if isinstance(files, dict) else {}
+    manifest = {"generator": data.get("generator"), "tree": data.get("tree"), "documents": docs,
+                "files": files}
     problem = (f"has {dropped} entr{'y' if dropped == 1 else 'ies'} without a plain relative "
                "path to a PDF and its sha256; they are ignored" if dropped else None)
     return ManifestRead(manifest, problem)

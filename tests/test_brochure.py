@@ -41,6 +41,7 @@ def brochure_layouts(target: Path) -> Path:
     for path in [REPO / "layouts/base.yaml", *sorted((REPO / "layouts").glob("brochure-*.yaml"))]:
         shutil.copy(path, target / path.name)
     shutil.copytree(REPO / "layouts/strings", target / "strings")
+    shutil.copytree(REPO / "layouts/figures", target / "figures")
     return target
 
 

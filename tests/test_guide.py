@@ -19,11 +19,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from pressroom.build import FIGURES, Paths, plan
+from pressroom.build import Paths, plan
 from pressroom.cli import main
 from pressroom.impose import booklet_order
 from pressroom.layout import PAPERS
-from pressroom.render import figures
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_LAYOUTS = ("guide-letter", "guide-a4", "guide-booklet-half-letter", "guide-booklet-a5")
@@ -38,6 +37,7 @@ def guide_layouts(tmp: Path) -> Path:
         shutil.copy(ROOT / "layouts" / f"{name}.yaml", folder)
     for path in (ROOT / "layouts" / "strings").glob("*.yaml"):
         shutil.copy(path, folder / "strings")
+    shutil.copytree(ROOT / "layouts" / "figures", folder / "figures")
     return folder
 
 
@@ -449,8 +449,11 @@ def test_footer_has_page_of_contact_and_document_control(default_build):
 
 # -- figures -----------------------------------------------------------------------------------
 
-def test_figure_registry_matches_the_content_model():
-    assert set(figures.DRAWINGS) == set(FIGURES)
+def test_the_known_figures_are_the_svg_files_in_layouts_figures():
+    from pressroom.artwork import figure_names
+    from pressroom.inputs import list_tree
+    assert figure_names(list_tree(ROOT / "layouts", "layouts")) == {
+        p.stem for p in (ROOT / "layouts/figures").glob("*.svg")} >= {"incision", "spine", "advantages"}
 
 
 @pytest.mark.parametrize("edition", ["letter", "half-letter"])

@@ -37,6 +37,7 @@ def layouts_of(tmp_path: Path, *names: str) -> Path:
             name = next((ln.split(":", 1)[1].split("#")[0].strip() for ln in source.read_text().splitlines()
                          if ln.startswith("extends:")), None)
     shutil.copytree(REPO / "layouts/strings", target / "strings")
+    shutil.copytree(REPO / "layouts/figures", target / "figures")
     return target
 
 

@@ -197,7 +197,7 @@ def test_reading_level_needs_no_network(monkeypatch):
     import socket
 
     from conftest import REPO
-    from pressroom.build import FIGURES
+    from pressroom.artwork import figure_names
     from pressroom.content import load_content
     from pressroom.inputs import list_tree
     from pressroom.readability import assess_all
@@ -206,7 +206,8 @@ def test_reading_level_needs_no_network(monkeypatch):
         raise AssertionError("network used")
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    catalogues, _ = load_content(list_tree(REPO / "content", "content"), "content", frozenset(range(0x20000)), FIGURES)
+    catalogues, _ = load_content(list_tree(REPO / "content", "content"), "content", frozenset(range(0x20000)),
+                                 figure_names(list_tree(REPO / "layouts", "layouts")))
     readings = assess_all(catalogues)
     assert {r.lang for r in readings} == {"en", "es"}
     assert all(0 < r.grade < 12 for r in readings)

@@ -18,13 +18,13 @@ from .. import prepress
 from ..jargon import texts
 from ..errors import ContentError, Problem, warning
 from ..jobs import Job, Rendered, output_name
-from .art import SpineArt
+from .figures import FigureArt, figure as figure_art
 from .logo import load_logo
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
 from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
 from .tagging import Node
-from .common import (Context, RenderError, Styles, WithAlt, block_flowables, box, color, doc_settings,
+from .common import (Context, Styles, WithAlt, block_flowables, box, color, doc_settings,
                      document_canvas, esc, para, style_role, tag_story,
                      review_line)
 from .misfit import Misfit, Misfits, explained, words_to_cut
@@ -95,19 +95,18 @@ class _Composer:
                          styles["heading"].fontSize * 0.5)
 
     def figure(self, fig: m.Figure, styles: ScaledStyles) -> list:
-        if fig.name != "spine":
-            where = replace(fig.caption.origin, field=fig.caption.origin.field.removesuffix(".caption"))
-            raise RenderError(f"figure {fig.name!r} cannot be drawn in the brochure (only 'spine'); "
-                              "move it to the guide", where)
-        c = self.colors
-        art = SpineArt(self.geo.sizes["art"] * 0.55, c["primary"], c["accent"], c["paper"])
-        return [WithAlt(art, fig.alt, styles["small"]), para(fig.caption.markup, styles["qr_caption"]),
-                Spacer(1, 6)]
+        """A figure in a panel, in a box a little over half the cover art's height."""
+        where = replace(fig.caption.origin, field=fig.caption.origin.field.removesuffix(".caption"))
+        art = FigureArt(figure_art(self.ctx, fig.name, where), fig.alt, self.ctx, styles,
+                        box_height=self.geo.sizes["art"] * 0.55, fill=0.95, alt_style=styles["small"])
+        return [art, para(fig.caption.markup, styles["qr_caption"]), Spacer(1, 6)]
 
     def cover(self, styles: ScaledStyles):
         clinic, c = self.ctx.clinic, self.colors
-        art = WithAlt(SpineArt(self.geo.sizes["art"], c["primary"], c["accent"], c["on_primary"]),
-                      self.ctx.strings["alt_cover_art"], styles["small"])
+        name = self.ctx.layout.figures.get("cover")
+        art = (FigureArt(figure_art(self.ctx, name), self.ctx.strings["alt_cover_art"], self.ctx, styles,
+                         box_height=self.geo.sizes["art"], fill=0.95, alt_style=styles["small"])
+               if name else Spacer(1, self.geo.sizes["art"]))
         contact = [esc(clinic.phone)] + ([esc(site(clinic.website))] if clinic.website else [])
         foot = [para(self.b.title.markup, styles["cover_title"]),
                 AccentBar(c["accent"], 44, self.geo.sizes["accent_bar"], 0),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from xml.sax.saxutils import escape
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from reportlab.lib import colors
@@ -47,6 +47,7 @@ class Context:
     fonts: FontSet
     strings: Strings
     clinic: m.Clinic
+    figures: dict = field(default_factory=dict, compare=False, hash=False)  # name -> artwork.Artwork
 
 
 def color(hex_value: str):

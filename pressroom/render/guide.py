@@ -26,7 +26,7 @@ from .common import (Context, RenderError, Styles, box, color, doc_settings, doc
 from .tagging import Contents, Node, marked
 from .misfit import CatchesTooTall, Misfits, TooTall, explained
 from .logo import draw_logo, load_logo
-from .figures import Pen, draw_cover_art, figure_flowables
+from .figures import draw_art, figure, figure_flowables
 
 _STARTS = ("new_page", "odd_page")
 _OPTIONS = {"chapter_start": _STARTS, "subchapter_start": _STARTS, "pad_to": "count",
@@ -424,8 +424,9 @@ class Furniture:
         pad, band, art = lay.size("cover_pad"), lay.size("cover_band"), lay.size("cover_art")
         canv.saveState()
         self.bar(canv, lay.height - band, band, 6, stripe_below=True)
-        draw_cover_art(Pen(canv, self.ctx, st), lay.width - pad - art, lay.height - band + pad * 0.5,
-                       art, band - pad * 1.3)
+        if lay.figures.get("cover"):  # the layout's cover art, from layouts/figures/
+            draw_art(canv, figure(self.ctx, lay.figures["cover"]), self.ctx, st, lay.width - pad - art,
+                     lay.height - band + pad * 0.5, art, band - pad * 1.3)
         text_w = lay.width - 2 * pad - art - pad * 0.3
         if self.review.is_draft:
             self.draft_badge(canv, pad, lay.height - pad * 0.8 - st["cover_label"].leading)
