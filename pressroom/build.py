@@ -27,7 +27,7 @@ from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output
 from .jobs import Job
 from .render import brochure, guide, leaflet
 from .render.common import Context
-from .strings import check_glyphs, check_placeholders, load_strings
+from .strings import check_glyphs, check_placeholders, load_strings, check_clinic_phrases
 
 FIGURES = frozenset({"incision", "spine", "advantages"})
 JOB_MAKERS = {"leaflet": leaflet.jobs, "brochure": brochure.jobs, "guide": guide.jobs}
@@ -95,6 +95,7 @@ def plan(paths: Paths) -> Plan:
                            [c.lang for c in catalogues], problems, warnings)
     check_glyphs(strings, f"{paths.shown_layouts}/strings", charset, problems)
     check_placeholders(strings, f"{paths.shown_layouts}/strings", problems)
+    warnings.extend(w for w in check_clinic_phrases(strings, catalogues) if w not in warnings)
     problems.raise_if_any()
     jobs: list[Job] = []
     for cat in catalogues:

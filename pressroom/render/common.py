@@ -260,12 +260,11 @@ def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles, so
     inner = [para(esc(s["when_to_call"]), styles["box_heading"])]
     if items:
         inner.extend(list_flowable(items, styles["box_body"], False, ctx))
-    contact = [s.markup("call_us", phone=f"<b>{esc(clinic.phone)}</b>")]
+    contact = [s.phrase("call_us", clinic.phone, bold=True)]
     if clinic.after_hours:
-        contact.append(s.markup("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
+        contact.append(s.phrase("after_hours", clinic.after_hours, bold=True))
     inner.append(para(" · ".join(contact), styles["box_body"]))
-    inner.append(para(f"<b>{esc(s.format('emergency', emergency=clinic.emergency))}</b>",
-                      styles["box_body"]))
+    inner.append(para(f"<b>{s.phrase('emergency', clinic.emergency)}</b>", styles["box_body"]))
     where = replace(items[0].origin, field="when_to_call") if items else source
     return holding(box(inner, ctx, "call_fill", border="call_border"), where, "the 'When to call us' box", items)
 
