@@ -69,8 +69,9 @@ class Strings:
         markup (or plain text). A number fills the slot, less a trailing full stop (the
         sentence has its own); a value that is a sentence of its own is printed as written
         rather than inside another sentence ("call If you have … room..")."""
+        from .text import no_breaks
         slot = CLINIC_SLOTS[key][0]
-        quote = escape if markup else str
+        quote = (lambda text: escape(no_breaks(text))) if markup else str
         value = value.strip()
         if is_number(value):
             value = value.rstrip(".;,")

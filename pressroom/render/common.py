@@ -18,6 +18,7 @@ from .. import model as m
 from ..fonts import FontSet
 from ..layout import Layout
 from ..strings import Strings
+from ..text import no_breaks
 from .tagging import Node, is_tagged, marked, node_of, tag, tagged_canvas
 
 HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_PT", "it": "it_IT"}
@@ -250,8 +251,9 @@ def section_flowables(section: m.Section, styles: Styles, ctx: Context,
 
 
 def esc(text: str) -> str:
-    """Plain words (names, phone numbers) made safe inside ReportLab markup."""
-    return escape(text)
+    """Plain words (names, phone numbers) made safe inside ReportLab markup, with no line
+    break inside a number or between a number and its unit (text.no_breaks)."""
+    return escape(no_breaks(text))
 
 
 def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles, source: m.Origin):
