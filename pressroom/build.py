@@ -28,7 +28,7 @@ from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output
 from .jobs import Job
 from .render import brochure, guide, leaflet
 from .render.common import Context
-from .strings import FALLBACK, check_glyphs, check_placeholders, load_strings
+from .strings import FALLBACK, check_clinic_phrases, check_glyphs, check_placeholders, load_strings
 from .artwork import figure_names, load_artworks
 
 JOB_MAKERS = {"leaflet": leaflet.jobs, "brochure": brochure.jobs, "guide": guide.jobs}
@@ -112,6 +112,7 @@ def plan(paths: Paths) -> Plan:
                            [c.lang for c in catalogues], problems, warnings)
     check_glyphs(strings, f"{paths.shown_layouts}/strings", charset, problems)
     check_placeholders(strings, f"{paths.shown_layouts}/strings", problems)
+    warnings.extend(w for w in check_clinic_phrases(strings, catalogues) if w not in warnings)
     problems.raise_if_any()
     needed = _figures_used(catalogues) if draws else set()  # leaflets draw no figures
     for spec in concrete:

@@ -20,6 +20,7 @@ from .images import RASTER, LogoError, check_raster, check_svg
 from .inputs import Listing, Refused, read_bytes
 from .limits import (MAX_ADDRESS_LINE, MAX_CLINIC_NAME, MAX_EMAIL, MAX_FOOTER_FIELD, MAX_GLOSSARY_TERMS,
                      MAX_HEADING, MAX_ITEM, MAX_JARGON, MAX_PHONE, MAX_TERM, MAX_TEXT, MAX_WEBSITE)
+from .strings import CLINIC_SLOTS, is_number, pasted_fault
 from .sources import Map, Seq, as_written, load_yaml
 from .text import TextError, email_address, missing_glyphs, render_template, to_markup, web_address
 
@@ -121,10 +122,16 @@ class FileReader:
             self.error(line, field, "is empty")
             return None
         try:
-            markup, plain = to_markup(render_template(raw, self.variables, limit), self.link_color)
+            rendered = render_template(raw, self.variables, limit)
+            markup, plain = to_markup(rendered, self.link_color)
         except TextError as exc:
             self.error(line, field, str(exc))
             return None
+        pasted = pasted_fault(plain, self.variables.get("clinic", {})) if rendered != raw else None
+        if pasted:
+            self.warn(line, f"{field}: clinic.{pasted[0]} is a sentence of its own, and this text pastes it "
+                      f"in with {pasted[1]}: {plain!r}; word the text so that the clinic's instruction "
+                      "stands alone, or write the number alone in clinic.yaml")
         if self._glyphs(plain, line, field):
             return None
         return m.Text(markup, plain, self.origin(line, field))
@@ -606,7 +613,7 @@ def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
         catalogues.append(cat)
     problems.raise_if_any()
     return catalogues, (ignored + problems.warnings + review_warnings(catalogues, today())
-                        + translation_warnings(catalogues))
+                        + translation_warnings(catalogues) + clinic_language_warnings(catalogues))
 
 
 def _logo_input(clinic: m.Clinic) -> list[Path]:
@@ -687,4 +694,30 @@ def translation_warnings(catalogues: list[m.Catalogue]) -> list[Problem]:
                                    f"this translation (version {doc.review.version}) is older than its "
                                    f"source {original.origin.path} (version {original.review.version}); "
                                    "update the translation and its review.version"))
+    return out
+
+
+def clinic_language_warnings(catalogues: list[m.Catalogue]) -> list[Problem]:
+    """A translation takes every clinic field it does not give from the source clinic.yaml.
+    A number reads the same in any language, but words (an emergency instruction, "ask for
+    the spine nurse") would print in the source language inside translated sentences."""
+    if not catalogues:
+        return []
+    base = catalogues[0].clinic
+    root = base.origin.path.rsplit("/", 1)[0]
+    out = []
+    for cat in catalogues[1:]:
+        own = f"{root}/{cat.lang}/clinic.yaml"
+        for _, name in CLINIC_SLOTS.values():
+            value = getattr(cat.clinic, name)
+            where = cat.clinic.origin_of(name)
+            if value is None or is_number(value) or where.path != base.origin.path:
+                continue
+            has_file = any(f.name == "clinic.yaml" and f.parent.name == cat.lang for f in cat.files["clinic"])
+            missing = f"has no {name}:" if has_file else "does not exist"
+            message = (f"language {cat.lang!r}: clinic field {name} is words in {base.language} "
+                       f"({where.path}:{where.line}: {value!r}), and {own} {missing}; every {cat.lang} "
+                       f"document would print it in {base.language}; add {name}: in {cat.lang} to {own}")
+            if not any(p.message.endswith(message) for p in out):
+                out.append(warning(own, 0, message))
     return out

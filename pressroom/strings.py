@@ -3,20 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 from string import Formatter
 from pathlib import Path
 
-from .errors import Problems, warning
+from .errors import Problem, Problems, warning
 from .sources import Map, load_yaml
 
 FALLBACK = "en"
+
+
+# The fixed sentences that paste in one of the clinic's own fields: key -> (placeholder, field).
+CLINIC_SLOTS = {"call_us": ("phone", "phone"), "after_hours": ("phone", "after_hours"),
+                "phone_line": ("phone", "phone"), "emergency": ("emergency", "emergency")}
+
+_NUMBER = re.compile(r"[+\d()\s.\-/A-Z]+(?:\s*(?:ext\.?|x|#)\s*\d+)?")
+_SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
+
+
+def is_number(value: str) -> bool:
+    """A phone number as people write it: (555) 555-0142, +1 555 555 0142 x12, 911,
+    1-800-SPINE-01; anything else a clinic writes in a number's place is words."""
+    value = value.strip().rstrip(".;,")
+    return sum(c.isdigit() for c in value) >= 3 and bool(_NUMBER.fullmatch(value))
+
+
+def is_sentence(value: str) -> bool:
+    """Words that end a sentence (an instruction like "If you have …, go to the nearest
+    emergency room."): they cannot be pasted into another sentence."""
+    return not is_number(value) and bool(_SENTENCE_END.search(value.strip()))
+
+
+def _is_label(template: str, slot: str) -> bool:
+    """"After hours: {phone}": the value follows a label, so a sentence reads right there."""
+    return template.split("{" + slot + "}")[0].rstrip().endswith(":")
 
 
 @dataclass(frozen=True)
 class Strings:
     lang: str
     words: dict
+    lines: dict = field(default_factory=dict, compare=False)  # key -> (shown path, line)
 
     def __getitem__(self, key: str) -> str:
         return self.words[key]
@@ -34,6 +63,27 @@ class Strings:
         """The fixed word escaped for ReportLab markup, then filled with markup values."""
         from xml.sax.saxutils import escape
         return Strings(self.lang, {key: escape(self.words[key])}).format(key, **markup_values)
+
+    def phrase(self, key: str, value: str, markup: bool = True, bold: bool = False) -> str:
+        """A fixed sentence of CLINIC_SLOTS with the clinic's value pasted in, as ReportLab
+        markup (or plain text). A number fills the slot, less a trailing full stop (the
+        sentence has its own); a value that is a sentence of its own is printed as written
+        rather than inside another sentence ("call If you have … room..")."""
+        from .text import no_breaks
+        slot = CLINIC_SLOTS[key][0]
+        quote = (lambda text: escape(no_breaks(text))) if markup else str
+        value = value.strip()
+        if is_number(value):
+            value = value.rstrip(".;,")
+        elif is_sentence(value) and not _is_label(self.words[key], slot):
+            return quote(value if value[-1] in ".!?…" else value + ".")
+        shown = quote(value)
+        if markup and bold:
+            shown = f"<b>{shown}</b>"
+        return Strings(self.lang, {key: quote(self.words[key])}).format(key, **{slot: shown})
+
+    def where(self, key: str) -> tuple[str, int]:
+        return self.lines.get(key, (f"{self.lang}.yaml", 0))
 
     def date(self, day: dt.date) -> str:
         month = self.words["months"][day.month - 1]
@@ -81,19 +131,25 @@ def check_glyphs(strings: dict[str, Strings], shown_root: str, charset: frozense
 def load_strings(folder: Path, shown_root: str, langs: list[str],
                  problems: Problems, warnings: list) -> dict[str, Strings]:
     """Strings for each language; a missing word falls back to English with a warning."""
+    lines: dict[str, dict] = {}
+
     def read(lang: str) -> dict | None:
         path = folder / f"{lang}.yaml"
         if not path.is_file():
             return None
-        data = load_yaml(path, f"{shown_root}/{lang}.yaml", problems, folder)
-        return dict(data) if isinstance(data, Map) else None
+        shown = f"{shown_root}/{lang}.yaml"
+        data = load_yaml(path, shown, problems, folder)
+        if not isinstance(data, Map):
+            return None
+        lines[lang] = {key: (shown, data.line_of(key)) for key in data}
+        return dict(data)
 
     base = read(FALLBACK)
     if base is None:
         problems.add(f"{shown_root}/{FALLBACK}.yaml", 0, "missing: the English strings file is the "
                      "fallback for every language")
         return {}
-    out = {FALLBACK: Strings(FALLBACK, base)}
+    out = {FALLBACK: Strings(FALLBACK, base, lines[FALLBACK])}
     for lang in langs:
         if lang == FALLBACK:
             continue
@@ -104,5 +160,70 @@ def load_strings(folder: Path, shown_root: str, langs: list[str],
             what = "has no strings file" if words is None else "lacks"
             warnings.append(warning(where, 0, f"language {lang!r} {what} {', '.join(missing)}; "
                                     "these print in English"))
-        out[lang] = Strings(lang, {**base, **(words or {})})
+        out[lang] = Strings(lang, {**base, **(words or {})}, {**lines[FALLBACK], **lines.get(lang, {})})
+    return out
+
+
+_DOUBLED = re.compile(r"[.,;:!?][ \t\u00a0]*[.,;:!?]")
+_EMPTY = re.compile(r"\{|\s[.,;:!?]|\s\s|:\s*$|^\s*$")
+_SAMPLE = "(555) 555-0100"  # a well-formed number: a fault it shows is the fixed words' own
+
+
+def phrase_fault(text: str, value: str) -> str | None:
+    """What reads wrong in a fixed sentence once a clinic value is pasted in, if anything."""
+    if not value.strip() or _EMPTY.search(text):
+        return "an empty slot"
+    if _DOUBLED.search(text.replace("...", "\u2026")):
+        return "doubled punctuation"
+    inside = value.strip()
+    at = text.find(inside)
+    if at >= 0 and text.strip() != inside and (is_sentence(inside) or _SENTENCE_END.search(inside[:-1])):
+        before, after = text[:at].rstrip(), text[at + len(inside):].strip(" \t*")
+        if (before and before[-1] not in ".!?:\u2022") or (inside[-1] in ".!?" and after
+                                                           and after[0] not in "\u2022·\n"):
+            return "a sentence started inside a sentence"
+    return None
+
+
+def pasted_fault(text: str, clinic_values: dict) -> tuple[str, str] | None:
+    """(field, fault) when content text pastes a clinic value that is a sentence of its own
+    inside one of its sentences ("llame al If you have …")."""
+    for name in {f for _, f in CLINIC_SLOTS.values()}:
+        value = clinic_values.get(name) or ""
+        if value.strip() and is_sentence(value) and value.strip() in text:
+            fault = phrase_fault(text, value)
+            if fault:
+                return name, fault
+    return None
+
+
+def check_clinic_phrases(strings: dict[str, Strings], catalogues) -> list[Problem]:
+    """Every fixed sentence, filled with every clinic field it pastes in, in every language,
+    read for doubled punctuation, a sentence inside a sentence and an empty slot. A fault
+    the fixed words show with any number is theirs (named at their line); else the clinic
+    field's (named at its line)."""
+    out = []
+    for cat in catalogues:
+        table, clinic = strings.get(cat.lang), cat.clinic
+        if table is None:
+            continue
+        for key, (_, name) in CLINIC_SLOTS.items():
+            value = getattr(clinic, name)
+            if value is None:
+                continue
+            text = table.phrase(key, value, markup=False)
+            fault = phrase_fault(text, value)
+            if fault is None:
+                continue
+            own = phrase_fault(table.phrase(key, _SAMPLE, markup=False), _SAMPLE)
+            if own:
+                path, line = table.where(key)
+                out.append(warning(path, line, f"{key}: {own} in {table[key]!r} (it prints "
+                                   f"{table.phrase(key, _SAMPLE, markup=False)!r})"))
+            else:
+                where = clinic.origin_of(name)
+                out.append(warning(where.path, where.line, f"{name}: {fault} where the fixed words "
+                                   f"{key} ({':'.join(map(str, table.where(key)))}) paste it in: "
+                                   f"{cat.lang} documents print {text!r}; write the number alone, "
+                                   "or the whole instruction as one sentence"))
     return out

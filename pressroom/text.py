@@ -389,7 +389,7 @@ class _Inline:
                 at += 1
                 continue
             kind, inner_start, inner_end, after = found
-            markup.append(escape(text[done:at]))
+            markup.append(escape(no_breaks(text[done:at])))
             plain.append(text[done:at])
             if kind == "link":
                 url = text[inner_end + 2:after - 1]
@@ -407,7 +407,7 @@ class _Inline:
                 self.convert(inner_start, inner_end, markup, plain)
                 markup.append(f"</{tag}>")
             done = at = after
-        markup.append(escape(text[done:end]))
+        markup.append(escape(no_breaks(text[done:end])))
         plain.append(text[done:end])
 
     def _bold(self, at: int, end: int):
@@ -502,6 +502,29 @@ def email_address(value: str) -> str:
     return value
 
 
+
+
+def _units() -> str:
+    from importlib.resources import files
+    lines = files("pressroom").joinpath("data/units.txt").read_text(encoding="utf-8").splitlines()
+    words = sorted((w.strip() for w in lines if w.strip() and not w.startswith("#")), key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words)
+
+
+_PHONE = re.compile(r"(?<![\w])(?:\+\d{1,3}[\s.\-])?(?:\(\d{2,4}\)|\d{2,4})(?:[\s.\-]\d{2,5}){1,3}"
+                    r"(?:\s?(?:ext\.?|x)\s?\d{1,5})?(?!\w)")
+_UNIT = re.compile(rf"(\d) (?=(?:{_units()})(?![\w]))")
+NBSP = "\u00a0"
+
+
+def no_breaks(text: str) -> str:
+    """Plain text with no-break spaces where a line must not break: inside a phone number
+    ("(555) 013-2290") and between a number and its unit ("38.3 °C", "24 hours"). The bundled
+    fonts draw U+00A0, and ReportLab breaks lines at other spaces only."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    text = _PHONE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
+    return _UNIT.sub(rf"\1{NBSP}", text)
 
 
 def missing_glyphs(plain: str, charset: frozenset[int]) -> list[str]:

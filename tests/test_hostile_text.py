@@ -243,8 +243,10 @@ def test_markup_matches_the_old_converter():
             return convert(text, "#1d4e89")
         except TextError as exc:
             return str(exc)
+    def no_nbsp(result):  # the new converter also keeps numbers whole (text.no_breaks)
+        return (result[0].replace("\u00a0", " "), result[1]) if isinstance(result, tuple) else result
     for text in NORMAL + _fuzz(20_000):
-        assert outcome(to_markup, text) == outcome(_old_to_markup, text), repr(text)
+        assert no_nbsp(outcome(to_markup, text)) == outcome(_old_to_markup, text), repr(text)
 
 
 @pytest.mark.parametrize("text", ["**a " * 5000, "*a " * 6600, "[" * MAX_TEXT, "[a](" * 5000,

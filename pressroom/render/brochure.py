@@ -123,9 +123,9 @@ class _Composer:
             if self.logo is not None:
                 top += [Picture(self.logo, *logo_box(self.geo.sizes), alt=clinic.name), Spacer(1, 10)]
             lines = [esc(line) for line in clinic.address if line]
-            lines.append(esc(s.format("call_us", phone=clinic.phone)))
+            lines.append(s.phrase("call_us", clinic.phone))
             if clinic.after_hours:
-                lines.append(esc(s.format("after_hours", phone=clinic.after_hours)))
+                lines.append(s.phrase("after_hours", clinic.after_hours))
             if clinic.email:
                 lines.append(link(f"mailto:{clinic.email}", clinic.email, c["primary"]))
             if clinic.website:

@@ -18,6 +18,7 @@ from .. import model as m
 from ..fonts import FontSet
 from ..layout import Layout
 from ..strings import Strings
+from ..text import no_breaks
 from .tagging import Node, is_tagged, marked, node_of, tag, tagged_canvas
 
 HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_PT", "it": "it_IT"}
@@ -251,8 +252,9 @@ def section_flowables(section: m.Section, styles: Styles, ctx: Context,
 
 
 def esc(text: str) -> str:
-    """Plain words (names, phone numbers) made safe inside ReportLab markup."""
-    return escape(text)
+    """Plain words (names, phone numbers) made safe inside ReportLab markup, with no line
+    break inside a number or between a number and its unit (text.no_breaks)."""
+    return escape(no_breaks(text))
 
 
 def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles, source: m.Origin):
@@ -261,12 +263,11 @@ def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles, so
     inner = [para(esc(s["when_to_call"]), styles["box_heading"])]
     if items:
         inner.extend(list_flowable(items, styles["box_body"], False, ctx))
-    contact = [s.markup("call_us", phone=f"<b>{esc(clinic.phone)}</b>")]
+    contact = [s.phrase("call_us", clinic.phone, bold=True)]
     if clinic.after_hours:
-        contact.append(s.markup("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
+        contact.append(s.phrase("after_hours", clinic.after_hours, bold=True))
     inner.append(para(" · ".join(contact), styles["box_body"]))
-    inner.append(para(f"<b>{esc(s.format('emergency', emergency=clinic.emergency))}</b>",
-                      styles["box_body"]))
+    inner.append(para(f"<b>{s.phrase('emergency', clinic.emergency)}</b>", styles["box_body"]))
     where = replace(items[0].origin, field="when_to_call") if items else source
     return holding(box(inner, ctx, "call_fill", border="call_border"), where, "the 'When to call us' box", items)
 

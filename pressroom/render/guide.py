@@ -279,14 +279,14 @@ class GuideBook:
     def contact_lines(self) -> list[str]:
         s, clinic = self.s, self.ctx.clinic
         lines = [f"<b>{esc(clinic.name)}</b>"] + [esc(a) for a in clinic.address if a]
-        phones = [s.markup("phone_line", phone=f"<b>{esc(clinic.phone)}</b>")]
+        phones = [s.phrase("phone_line", clinic.phone, bold=True)]
         if clinic.after_hours:
-            phones.append(s.markup("after_hours", phone=f"<b>{esc(clinic.after_hours)}</b>"))
+            phones.append(s.phrase("after_hours", clinic.after_hours, bold=True))
         lines.append(" · ".join(phones))
         web = [esc(x) for x in (clinic.website, clinic.email) if x]
         if web:
             lines.append(" · ".join(web))
-        lines.append(f"<b>{esc(s.format('emergency', emergency=clinic.emergency))}</b>")
+        lines.append(f"<b>{s.phrase('emergency', clinic.emergency)}</b>")
         return lines
 
     def section(self, section: m.Section) -> list:

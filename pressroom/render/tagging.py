@@ -340,3 +340,34 @@ class _Metadata(pdfdoc.PDFObject):
     def format(self, document):
         return (b"<< /Length %d /Subtype /XML /Type /Metadata >>\nstream\n" % len(self.data)
                 + self.data + b"\nendstream")
+
+
+# -- line breaks in web and e-mail addresses ----------------------------------------------------
+# Not tagging, but a ReportLab internal all the same, so it lives here. ReportLab offers to
+# break a word that is a URL with a scheme only after a '/', and otherwise cuts a word too
+# long for its line at any letter ("example.or / g"). A patient copies an address as printed:
+# it may break only after '/', '.', '@' or '-', with nothing added. ReportLab's word splitter
+# (paragraph._hyGenPair) asks _uri_split_pairs for the places a word may break, longest head
+# first, and joins the parts with no hyphen; answering for bare addresses too is enough.
+
+import re as _re  # noqa: E402
+
+from reportlab.platypus import paragraph as _paragraph  # noqa: E402
+
+_ADDRESS = _re.compile(r"(?:[a-z][a-z0-9+.\-]*://)?[\w\-]+(?:\.[\w\-]+)*(?:@[\w\-]+(?:\.[\w\-]+)+|\.[a-z]{2,})"
+                       r"(?:[/?#]\S*)?", _re.I)
+_rl_uri_split_pairs = _paragraph._uri_split_pairs
+
+
+def _address_breaks(word):
+    """Where a web or e-mail address may break: after '/', '.', '@' or '-' (never inside its
+    scheme), longest head first; None for any other word."""
+    text = word.decode("utf8") if isinstance(word, bytes) else word
+    if not _ADDRESS.fullmatch(text) or not any(c.isalpha() for c in text):
+        return _rl_uri_split_pairs(word)
+    start = text.find("://") + 3 if "://" in text else 0
+    pairs = [(text[:i + 1], text[i + 1:]) for i in range(start + 1, len(text) - 1) if text[i] in "/.@-"]
+    return list(reversed(pairs)) or None
+
+
+_paragraph._uri_split_pairs = _address_breaks
