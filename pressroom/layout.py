@@ -331,3 +331,32 @@ def require_counts(layout: Layout, counts: dict[str, int]) -> None:
                                     f"options.{name}"))
     if problems:
         raise ContentError(problems)
+
+
+def require_printable(layout: Layout, names: dict[str, str]) -> None:
+    """Refuse an office layout that puts text where a desktop printer cannot print: a
+    margin narrower than `sizes.unprintable`, or a band (size name -> the style set in it)
+    whose part below the unprintable edge cannot hold a line of its text. Press files are
+    trimmed, so only office ones are checked."""
+    if layout.color_mode == "cmyk":
+        return
+    try:
+        edge = layout.size("unprintable")
+        bands = [(layout.size(k), layout.styles[v]) for k, v in names.items()]
+    except MissingLayoutValue as exc:
+        raise ContentError([Problem(layout.shown, 0, str(exc).split(": ", 1)[1])]) from None
+    problems = []
+    for side in ("top", "right", "bottom", "left"):
+        if getattr(layout.margins, side) < edge - 0.01:
+            problems.append(Problem(layout.shown, 0, f"the {side} margin is {getattr(layout.margins, side) / 72:.3g} in, "
+                                    f"inside the {edge / 72:.3g} in a desktop printer cannot print; widen it",
+                                    f"margins.{side}"))
+    for (size, style_name), (band, style) in zip(names.items(), bands):
+        room, need = band - edge, style.leading
+        if room < need - 0.01:
+            problems.append(Problem(layout.shown, 0, f"the band is {band / 72:.3g} in: below the "
+                                    f"{edge / 72:.3g} in a desktop printer cannot print it has {room:.1f} pt for "
+                                    f"its {need:g} pt line of {style_name}; make it at least "
+                                    f"{(edge + need) / 72:.3g} in", f"sizes.{size}"))
+    if problems:
+        raise ContentError(problems)

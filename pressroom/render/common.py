@@ -357,6 +357,12 @@ def document_canvas(ctx: Context, root: Node, title: str):
     return tagged_canvas(Canvas, root, ctx.strings.lang, title)
 
 
+def band_middle(layout: Layout, band: float) -> float:
+    """Where a line set in a top band is centred: in the band's part below the sheet's
+    unprintable edge, so a desktop printer prints it whole (see layout.require_printable)."""
+    return layout.height - (band + layout.size("unprintable")) / 2
+
+
 def doc_settings(ctx: Context, title: str, subject: str) -> dict:
     """Metadata and determinism settings shared by every document."""
     return dict(

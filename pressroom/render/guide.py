@@ -19,8 +19,8 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTempla
 from .. import model as m
 from ..impose import impose
 from ..jobs import Job, Rendered, output_name
-from ..layout import PAPERS
-from .common import (Context, RenderError, Styles, box, color, doc_settings, document_canvas, esc,
+from ..layout import PAPERS, require_printable
+from .common import (Context, RenderError, Styles, band_middle, box, color, doc_settings, document_canvas, esc,
                      furniture_canvas, holding, tag_story,
                      keep_together, para, procedure_flowables, review_line, section_flowables)
 from .tagging import Contents, Node, marked
@@ -383,7 +383,7 @@ class Furniture:
         self.bar(canv, lay.height - band, band, 3, stripe_below=True)
         width = lay.width - mg.left - mg.right
         style = st["running"]
-        top = lay.height - band / 2 + style.leading / 2
+        top = band_middle(lay, band) + style.leading / 2
         self.text(canv, f"<b>{esc(self.clinic.name)}</b>", style, mg.left, top, width * 0.5)
         self.text(canv, esc(doc.running_title(number) or self.gb.guide.title.plain),
                   st.derive("right", "running", alignment=2), mg.left + width * 0.5, top, width * 0.5)
@@ -545,6 +545,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """The guide in this layout; a booklet edition also yields its imposed print file."""
     if cat.guide is None:
         return []
+    require_printable(layout, {"band": "running"})
     procedures: list[m.Procedure] = []
     for section in cat.guide.sections:
         procedures += [p for p in placed_procedures(cat, section.procedures) if p not in procedures]
