@@ -12,12 +12,15 @@ versions; the PDF/UA validator in the tests guards them):
 - At save the canvas writes the StructTreeRoot, ParentTree, StructParents, /Tabs /S,
   MarkInfo and an XMP packet naming the title, language and PDF/UA part.
 
+It also names font subsets by their content (see the last section), for every file.
+
 Untagged documents (press and imposed print files) use a plain canvas: the patches are
 inert there, and nothing claims PDF/UA.
 """
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -340,3 +343,34 @@ class _Metadata(pdfdoc.PDFObject):
     def format(self, document):
         return (b"<< /Length %d /Subtype /XML /Type /Metadata >>\nstream\n" % len(self.data)
                 + self.data + b"\nendstream")
+
+
+# -- font subset names ----------------------------------------------------------------
+# ReportLab names subset n of a font `AAAAAA+Font`, `AAAAAB+Font`, … in every file, so
+# two files' different subsets share a name; a RIP, an imposition tool or a merged batch
+# file keys fonts by name and may draw glyphs from the wrong one. The tag is derived from
+# what the subset holds instead: deterministic, and different for different subsets.
+
+def subset_tag(font_data: bytes, codes) -> bytes:
+    """Six capital letters from the font file and the characters in the subset, in order."""
+    digest = hashlib.sha256(hashlib.sha256(font_data).digest() + ",".join(map(str, codes)).encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    return bytes(65 + (number // 26 ** i) % 26 for i in range(6))
+
+
+_ttf_add_objects = ttfonts.TTFont.addObjects
+
+
+def _add_objects(self, doc):
+    """ReportLab's addObjects, with `SUBSETN(n)` answering subset n's content tag."""
+    state = self.state.get(doc)
+    tags = [subset_tag(self.face._ttf_data, codes) for codes in (state.subsets if state else ())]
+    numbered = ttfonts.SUBSETN
+    ttfonts.SUBSETN = lambda n, *_: tags[n]
+    try:
+        return _ttf_add_objects(self, doc)
+    finally:
+        ttfonts.SUBSETN = numbered
+
+
+ttfonts.TTFont.addObjects = _add_objects
