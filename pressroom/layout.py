@@ -7,7 +7,7 @@ brand (`brand.primary`); styles inherit with `parent:`. Nothing geometric lives 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .contrast import BODY, LARGE, nearest_passing, ratio
@@ -23,7 +23,7 @@ PAPERS = {  # width x height in points, portrait
 }
 _TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
              "margins", "sizes", "fonts", "colors", "styles", "panels", "description",
-             "impose_on", "color_mode", "options", "contrast"}
+             "impose_on", "color_mode", "options", "contrast", "press"}
 _STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
                "align", "min_size", "hyphenate"}
 _FONT_FACES = ("regular", "bold", "italic", "bold_italic")
@@ -103,6 +103,7 @@ class Layout:
     shown: str = ""                # the layout file as shown in messages
     color_mode: str = "rgb"        # "cmyk" for press output
     options: dict = field(default_factory=dict)  # kind-specific settings, checked by the renderer
+    press: bool = False            # also build a press edition (see `press_edition`)
 
     def size(self, name: str) -> float:
         return self.sizes[name]  # a missing one raises MissingLayoutValue (see _Named)
@@ -276,6 +277,11 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         err("impose_on", f"unknown paper {impose_on!r}; use one of {', '.join(PAPERS)}")
     if d.get("color_mode", "rgb") not in ("rgb", "cmyk"):
         err("color_mode", "expected rgb or cmyk")
+    if not isinstance(d.get("press", False), bool):
+        err("press", "expected true or false")
+    elif d.get("press") and (d.get("kind") not in ("leaflet", "guide") or d.get("color_mode") == "cmyk"):
+        err("press", "only an office leaflet or guide layout makes a press edition of itself; "
+            "a brochure's press edition is a layout of its own")
     if len(problems.items) > before:
         return None
     return Layout(
@@ -285,8 +291,14 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         styles=_Named(styles, spec.shown, "styles"), fonts={f: fonts[f] for f in _FONT_FACES},
         panels=tuple(d.get("panels") or ()), sources=spec.sources,
         impose_on=d.get("impose_on"), color_mode=str(d.get("color_mode", "rgb")),
-        options=dict(d.get("options") or {}), shown=spec.shown,
+        options=dict(d.get("options") or {}), shown=spec.shown, press=bool(d.get("press", False)),
     )
+
+
+def press_edition(layout: Layout) -> Layout:
+    """The print-shop twin of an office layout (`press: true`): the same pages in CMYK,
+    with the bleed and marks of its `sizes` (see prepress.press_setup)."""
+    return replace(layout, color_mode="cmyk", press=False)
 
 
 def _check_contrast(pairs, colors: dict, raw_colors: dict, brand: Brand, err, problems) -> None:

@@ -15,8 +15,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from .. import model as m
+from .. import prepress
 from ..fonts import FontSet
-from ..layout import Layout
+from ..layout import Layout, require_printable
 from ..strings import Strings
 from .tagging import Node, is_tagged, marked, node_of, tag, tagged_canvas
 
@@ -361,6 +362,23 @@ def band_middle(layout: Layout, band: float) -> float:
     """Where a line set in a top band is centred: in the band's part below the sheet's
     unprintable edge, so a desktop printer prints it whole (see layout.require_printable)."""
     return layout.height - (band + layout.size("unprintable")) / 2
+
+
+def check_edition(layout: Layout, bands: dict[str, str]) -> None:
+    """At plan time: an office layout keeps its text (and `bands`, size -> style set in
+    it) printable on a desktop printer; a press edition has a bleed and room for marks."""
+    if layout.color_mode == "cmyk":
+        prepress.press_setup(layout)
+    else:
+        require_printable(layout, bands)
+
+
+def page_canvas(ctx: Context, root: Node, title: str):
+    """The canvas for a document Platypus sets at its trim size: `document_canvas`, or for
+    a press edition the press canvas (bleed, crop marks, boxes, CMYK; untagged)."""
+    if ctx.layout.color_mode == "cmyk":
+        return prepress.press_canvas(*prepress.press_setup(ctx.layout))
+    return document_canvas(ctx, root, title)
 
 
 def doc_settings(ctx: Context, title: str, subject: str) -> dict:

@@ -19,8 +19,8 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTempla
 from .. import model as m
 from ..impose import impose
 from ..jobs import Job, Rendered, output_name
-from ..layout import PAPERS, require_printable
-from .common import (Context, RenderError, Styles, band_middle, box, color, doc_settings, document_canvas, esc,
+from ..layout import PAPERS
+from .common import (Context, check_edition, RenderError, Styles, band_middle, box, color, doc_settings, page_canvas, esc,
                      furniture_canvas, holding, tag_story,
                      keep_together, para, procedure_flowables, review_line, section_flowables)
 from .tagging import Contents, Node, marked
@@ -456,7 +456,8 @@ class Furniture:
         clinic, start = self.clinic, top
         if clinic.logo:
             size = self.styles["cover_clinic"].leading * 2.2
-            used, _ = draw_logo(canv, load_logo(clinic.logo, self.ctx.fonts), x, top - size, size * 2, size)
+            logo = load_logo(clinic.logo, self.ctx.fonts, self.lay.color_mode == "cmyk", self.lay.colors["paper"])
+            used, _ = draw_logo(canv, logo, x, top - size, size * 2, size)
             x, width = x + used + 12, width - used - 12
         for i, (markup, style) in enumerate(lines):
             top -= self.text(canv, markup, style, x, top, width, _nth(nodes, i)) + 2
@@ -525,7 +526,7 @@ def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
         furniture.page(canv, doc, number, total)
 
     story = gb.tagged_story()
-    canvasmaker = furniture_canvas(draw, document_canvas(ctx, gb.root, guide.title.plain))
+    canvasmaker = furniture_canvas(draw, page_canvas(ctx, gb.root, guide.title.plain))
 
     class GuideCanvas(canvasmaker):
         def __init__(self, *args, **kwargs):
@@ -545,7 +546,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """The guide in this layout; a booklet edition also yields its imposed print file."""
     if cat.guide is None:
         return []
-    require_printable(layout, {"band": "running"})
+    check_edition(layout, {"band": "running"})
     procedures: list[m.Procedure] = []
     for section in cat.guide.sections:
         procedures += [p for p in placed_procedures(cat, section.procedures) if p not in procedures]
@@ -558,7 +559,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     out = [Job(path=output_name(cat.lang, "guide", layout), kind="guide-booklet" if booklet else "guide",
                lang=cat.lang, title=title, layout=layout, source=cat.guide.origin, inputs=inputs,
                render=render, group=group)]
-    if booklet and layout.impose_on:
+    if booklet and layout.impose_on and layout.color_mode != "cmyk":  # the 2-up file is an office file
         h, w = PAPERS[layout.impose_on]  # landscape sheet: the long side across
         sheet = replace(layout, paper=layout.impose_on, width=max(w, h), height=min(w, h))
 
