@@ -54,6 +54,13 @@ def color(hex_value: str):
     return colors.HexColor(hex_value)
 
 
+def mix(ink: str, ground: str, amount: float) -> str:
+    """`ink` laid over `ground` at `amount` (0–1), as the opaque "#rrggbb" it prints as."""
+    parts = (round(int(ground[i:i + 2], 16) + (int(ink[i:i + 2], 16) - int(ground[i:i + 2], 16)) * amount)
+             for i in (1, 3, 5))
+    return "#" + "".join(f"{v:02x}" for v in parts)
+
+
 class Styles:
     """ParagraphStyles built once per layout from its YAML styles."""
 

@@ -16,7 +16,7 @@ from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from .. import model as m
-from .common import Context, Styles, color, draw_alt_text, esc, holding, keep_together
+from .common import Context, Styles, color, draw_alt_text, esc, holding, keep_together, mix
 from .tagging import is_tagged
 
 
@@ -37,6 +37,11 @@ class Pen:
 
     def c(self, name: str) -> Color:
         return color(self.ctx.layout.colors[name])
+
+    def over(self, name: str, amount: float, ground: str = "primary") -> Color:
+        """Colour `name` washed over `ground` by `amount`, as one opaque colour."""
+        colors = self.ctx.layout.colors
+        return color(mix(colors[name], colors[ground], amount))
 
     def word(self, key: str) -> str:
         return esc(self.ctx.strings[key])
@@ -506,7 +511,8 @@ DRAWINGS = {"incision": (incision_height, draw_incision), "spine": (spine_height
 # -- the cover's decoration -------------------------------------------------------------
 
 def draw_cover_art(pen: Pen, x: float, y: float, width: float, height: float) -> None:
-    """A stylised spine in light strokes on the cover's coloured block."""
+    """A stylised spine in light strokes on the cover's coloured block, its washes mixed
+    as opaque colours so press files need no transparency (PDF/X-1a)."""
     c = pen.canv
     n = 9
     pitch = height / n
@@ -516,10 +522,9 @@ def draw_cover_art(pen: Pen, x: float, y: float, width: float, height: float) ->
         cx = x + width * 0.42 + width * 0.12 * math.sin(math.pi * 1.6 * t - 0.5)
         cy = y + height - pitch * (i + 0.5)
         w = width * (0.30 + 0.14 * t)
-        c.setFillColor(pen.c("on_primary"))
-        c.setFillAlpha(0.22 + 0.1 * t)
+        c.setFillColor(pen.over("on_primary", 0.22 + 0.1 * t))
         c.roundRect(cx - w / 2, cy - pitch * 0.3, w, pitch * 0.6, pitch * 0.16, stroke=0, fill=1)
-        c.setFillAlpha(0.14 + 0.06 * t)  # the arch and spinous process, pointing back
+        c.setFillColor(pen.over("on_primary", 0.14 + 0.06 * t))  # the arch and spinous process, pointing back
         p = c.beginPath()
         p.moveTo(cx + w / 2 + pitch * 0.12, cy + pitch * 0.22)
         p.lineTo(cx + w / 2 + w * 0.75, cy - pitch * 0.05)
@@ -528,8 +533,7 @@ def draw_cover_art(pen: Pen, x: float, y: float, width: float, height: float) ->
         p.close()
         c.drawPath(p, stroke=0, fill=1)
         if i < n - 1:
-            c.setFillAlpha(0.7)
-            c.setFillColor(pen.c("accent"))
+            c.setFillColor(pen.over("accent", 0.7))
             c.roundRect(cx - w * 0.4, cy - pitch * 0.46, w * 0.8, pitch * 0.1, pitch * 0.05, stroke=0, fill=1)
     c.restoreState()
 
