@@ -23,11 +23,14 @@ PAPERS = {  # width x height in points, portrait
 }
 _TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
              "margins", "sizes", "fonts", "colors", "styles", "panels", "description",
-             "impose_on", "color_mode", "options", "contrast", "press"}
+             "impose_on", "color_mode", "options", "contrast", "press", "pdfx"}
 _STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
                "align", "min_size", "hyphenate"}
 _FONT_FACES = ("regular", "bold", "italic", "bold_italic")
 _ALIGN = {"left": 0, "center": 1, "right": 2, "justify": 4}
+
+
+PDFX_STANDARDS = ("PDF/X-1a:2003",)  # see render/tagging.py's PDF/X section
 
 
 class LayoutError(ValueError):
@@ -104,6 +107,7 @@ class Layout:
     color_mode: str = "rgb"        # "cmyk" for press output
     options: dict = field(default_factory=dict)  # kind-specific settings, checked by the renderer
     press: bool = False            # also build a press edition (see `press_edition`)
+    pdfx: dict | None = None       # press files: {standard, condition, info} (see tagging.declare_pdfx)
 
     def size(self, name: str) -> float:
         return self.sizes[name]  # a missing one raises MissingLayoutValue (see _Named)
@@ -277,6 +281,13 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         err("impose_on", f"unknown paper {impose_on!r}; use one of {', '.join(PAPERS)}")
     if d.get("color_mode", "rgb") not in ("rgb", "cmyk"):
         err("color_mode", "expected rgb or cmyk")
+    pdfx = d.get("pdfx")
+    if pdfx is not None and not (isinstance(pdfx, dict) and set(pdfx) == {"standard", "condition", "info"}
+                                 and pdfx["standard"] in PDFX_STANDARDS
+                                 and all(isinstance(v, str) and v for v in pdfx.values())):
+        err("pdfx", f"expected {{standard: {' or '.join(PDFX_STANDARDS)}, condition: a registered "
+            "characterization (FOGRA39, CGATS TR 006), info: its description}; PDF/X-4 needs an embedded "
+            "CMYK profile that may be redistributed, and none is bundled")
     if not isinstance(d.get("press", False), bool):
         err("press", "expected true or false")
     elif d.get("press") and (d.get("kind") not in ("leaflet", "guide") or d.get("color_mode") == "cmyk"):
@@ -292,6 +303,7 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         panels=tuple(d.get("panels") or ()), sources=spec.sources,
         impose_on=d.get("impose_on"), color_mode=str(d.get("color_mode", "rgb")),
         options=dict(d.get("options") or {}), shown=spec.shown, press=bool(d.get("press", False)),
+        pdfx=dict(pdfx) if isinstance(pdfx, dict) else None,
     )
 
 

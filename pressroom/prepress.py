@@ -75,12 +75,26 @@ class _PrintCanvas(Canvas):
         return None
 
 
+def pdfx_canvas(base, pdfx: dict | None):
+    """`base`, or a subclass whose files claim the PDF/X standard `pdfx` names."""
+    if not pdfx:
+        return base
+    from .render.tagging import declare_pdfx
+
+    class PdfxCanvas(base):
+        def save(self):
+            declare_pdfx(self, pdfx)
+            super().save()
+
+    return PdfxCanvas
+
+
 def new_canvas(buffer, settings: dict, sheet: Sheet, press: bool, font: str, links: bool = True,
-               base=Canvas) -> Canvas:
+               base=Canvas, pdfx: dict | None = None) -> Canvas:
     """A canvas (of class `base`) with the document settings of `common.doc_settings`, the
     sheet's boxes and, for press, every colour forced to CMYK. `font` (an embedded one)
     replaces ReportLab's default Helvetica, which would otherwise be listed unembedded."""
-    maker = base if links else _PrintCanvas
+    maker = pdfx_canvas(base if links else _PrintCanvas, pdfx if press else None)
     canv = maker(buffer, pagesize=sheet.media, invariant=settings["invariant"], lang=settings["lang"],
                  enforceColorSpace=cmyk if press else None, pageCompression=1, initialFontName=font,
                  trimBox=sheet.trim_box, bleedBox=sheet.bleed_box)
@@ -129,14 +143,14 @@ def press_setup(layout) -> tuple[Sheet, Marks]:
     return Sheet(layout.width, layout.height, bleed, slug), marks
 
 
-def press_canvas(sheet: Sheet, marks: Marks):
+def press_canvas(sheet: Sheet, marks: Marks, pdfx: dict | None = None):
     """A canvas class for a document laid out at its trim size (Platypus frames, page
     furniture) that prints it as a press page: the media grows by bleed and slug, the
     origin sits at the trim corner on every page, every colour is CMYK, links are dropped,
     a fill that reaches a trim edge runs on into the bleed (so a band can be trimmed clean)
-    and crop marks end each page."""
+    and crop marks end each page. With `pdfx` the file claims that PDF/X standard."""
 
-    class PressCanvas(_PrintCanvas):
+    class PressCanvas(pdfx_canvas(_PrintCanvas, pdfx)):
         def __init__(self, *args, **kwargs):
             kwargs.update(pagesize=sheet.media, enforceColorSpace=cmyk, trimBox=sheet.trim_box,
                           bleedBox=sheet.bleed_box)

@@ -142,3 +142,45 @@ def test_the_imposed_file_stays_an_office_file(press_build):
     assert not any("imposed" in p and "press" in p for p in manifest)
     page = PdfReader(press_build / "en/letter/guide-imposed-booklet.pdf").pages[0]
     assert "/TrimBox" not in page or [float(v) for v in page["/TrimBox"]] == [float(v) for v in page["/MediaBox"]]
+
+
+# -- PDF/X-1a:2003 ------------------------------------------------------------------------
+
+def pdfx_files(press_build, built):
+    return [press_build / "en" / paper / name for paper, name in PRESS] + [
+        built / "en" / paper / "brochure-press.pdf" for paper in ("letter", "a4")]
+
+
+def test_press_files_claim_pdfx_1a_field_by_field(press_build, built):
+    for path in pdfx_files(press_build, built):
+        data = path.read_bytes()
+        assert data[:9] in (b"%PDF-1.3\n", b"%PDF-1.4\n"), path          # the version X-1a:2003 names
+        reader = PdfReader(path)
+        assert not reader.is_encrypted and "/Encrypt" not in reader.trailer
+        info = reader.trailer["/Info"].get_object()
+        assert info["/GTS_PDFXVersion"] == "PDF/X-1:2003" and info["/GTS_PDFXConformance"] == "PDF/X-1a:2003"
+        assert info["/Trapped"] == "/False" and info["/Title"] and info["/CreationDate"] and info["/ModDate"]
+        root = reader.trailer["/Root"]
+        (intent,) = [i.get_object() for i in root["/OutputIntents"]]
+        assert intent["/S"] == "/GTS_PDFX" and intent["/OutputConditionIdentifier"] == "FOGRA39"
+        assert intent["/RegistryName"] == "http://www.color.org" and "/DestOutputProfile" not in intent
+        xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+        assert "<pdfx:GTS_PDFXVersion>PDF/X-1:2003</pdfx:GTS_PDFXVersion>" in xmp
+        assert "<pdf:Trapped>False</pdf:Trapped>" in xmp and "<xmp:CreateDate>2000-01-01T00:00:00Z" in xmp
+        for page in reader.pages:
+            assert "/TrimBox" in page and "/BleedBox" in page
+            resources = page["/Resources"]
+            for gs in (resources.get("/ExtGState") or {}).values():  # no transparency
+                gs = gs.get_object()
+                assert gs.get("/SMask", "/None") == "/None" and float(gs.get("/ca", 1)) == 1 == float(gs.get("/CA", 1))
+            for font in (resources.get("/Font") or {}).values():
+                descriptor = font.get_object()["/FontDescriptor"].get_object()
+                assert "/FontFile2" in descriptor or "/FontFile3" in descriptor or "/FontFile" in descriptor
+        assert b"/SMask" not in data and b"/DeviceRGB" not in data, path
+
+
+def test_office_files_claim_no_pdfx(press_build):
+    for path in (press_build / "en/half-letter/guide-booklet.pdf", press_build / "en/letter/guide-imposed-booklet.pdf"):
+        reader = PdfReader(path)
+        assert "/OutputIntents" not in reader.trailer["/Root"]
+        assert "/GTS_PDFXVersion" not in reader.trailer["/Info"].get_object()

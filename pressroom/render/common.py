@@ -384,7 +384,7 @@ def page_canvas(ctx: Context, root: Node, title: str):
     """The canvas for a document Platypus sets at its trim size: `document_canvas`, or for
     a press edition the press canvas (bleed, crop marks, boxes, CMYK; untagged)."""
     if ctx.layout.color_mode == "cmyk":
-        return prepress.press_canvas(*prepress.press_setup(ctx.layout))
+        return prepress.press_canvas(*prepress.press_setup(ctx.layout), ctx.layout.pdfx)
     return document_canvas(ctx, root, title)
 
 

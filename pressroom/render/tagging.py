@@ -374,3 +374,60 @@ def _add_objects(self, doc):
 
 
 ttfonts.TTFont.addObjects = _add_objects
+
+
+# -- PDF/X identification ---------------------------------------------------------------
+# A press file claims the PDF/X standard its layout chooses (`pdfx:`): an OutputIntent
+# naming a registered characterization (no profile embedded), GTS_PDFXVersion and Trapped
+# in the Info dictionary, and an XMP packet saying the same, with the Info's dates.
+
+PDFX_VERSIONS = {"PDF/X-1a:2003": ("PDF/X-1:2003", (1, 4))}  # standard -> (Info version, max PDF version)
+
+
+class _PdfxInfo(pdfdoc.PDFInfo):
+    """ReportLab's Info dictionary plus the PDF/X version keys."""
+
+    def format(self, document):
+        text = super().format(document)
+        extra = pdfdoc.PDFDictionary({"GTS_PDFXVersion": pdfdoc.PDFString(self.pdfx_version),
+                                      "GTS_PDFXConformance": pdfdoc.PDFString(self.pdfx_conformance)})
+        return text[:text.rindex(b">>")] + extra.format(document)[2:]
+
+
+def declare_pdfx(canv, pdfx: dict) -> None:
+    """Call before `save`: make the file claim `pdfx` = {standard, condition, info}."""
+    doc = canv._doc
+    version, highest = PDFX_VERSIONS[pdfx["standard"]]
+    doc._pdfVersion = min(doc._pdfVersion, highest)
+    info = doc.info
+    info.__class__ = _PdfxInfo
+    info.pdfx_version, info.pdfx_conformance, info.trapped = version, pdfx["standard"], "False"
+    intent = pdfdoc.PDFDictionary({
+        "Type": pdfdoc.PDFName("OutputIntent"), "S": pdfdoc.PDFName("GTS_PDFX"),
+        "OutputConditionIdentifier": pdfdoc.PDFString(pdfx["condition"]),
+        "OutputCondition": pdfdoc.PDFString(pdfx["info"]), "Info": pdfdoc.PDFString(pdfx["info"]),
+        "RegistryName": pdfdoc.PDFString("http://www.color.org")})
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = list(pdfdoc.PDFCatalog.__NoDefault__) + ["OutputIntents"]
+    catalog.OutputIntents = pdfdoc.PDFArray([intent])
+    stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % doc._timeStamp.YMDhms
+    catalog.Metadata = doc.Reference(_Metadata(f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(info.title)}</rdf:li></rdf:Alt></dc:title>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreateDate>{stamp}</xmp:CreateDate>
+<xmp:ModifyDate>{stamp}</xmp:ModifyDate>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Trapped>False</pdf:Trapped>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/">
+<pdfx:GTS_PDFXVersion>{version}</pdfx:GTS_PDFXVersion>
+<pdfx:GTS_PDFXConformance>{escape(pdfx["standard"])}</pdfx:GTS_PDFXConformance>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode("utf-8")))
