@@ -16,7 +16,7 @@ from .content import load_content
 from . import limits
 from .errors import ContentError, Interrupted, OutputError, Problem, Problems, did_you_mean, warning
 from .fonts import FontError, FontSet, load_fontset
-from .layout import Layout, LayoutSpec, load_layouts, resolve_layout
+from .layout import Layout, LayoutSpec, load_layouts, press_edition, resolve_layout
 from .inputs import Refused, list_tree, read_bytes
 from .output import (STAGING, OutputLock, Staging, check_out_folder, interrupted, manifest_bytes,
                      output_name_problem, read_manifest, recover, removable)
@@ -25,7 +25,7 @@ from .parallel import render_jobs
 from .readability import assess_all, over_target
 from .report import report_html
 from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output_intact, tree_hash
-from .jobs import Job
+from .jobs import Job, edition_name
 from .render import brochure, guide, leaflet
 from .render.common import Context
 from .strings import FALLBACK, check_clinic_phrases, check_glyphs, check_placeholders, load_strings
@@ -137,11 +137,12 @@ def plan(paths: Paths) -> Plan:
                 problems.add(*spec.where("kind"),
                              f"unknown kind {layout.kind!r}; use one of {', '.join(JOB_MAKERS)}", "kind")
                 continue
-            ctx = Context(layout, fontsets[spec.name], strings[cat.lang], cat.clinic, artworks)
-            try:
-                jobs.extend(_jobs_for(cat, layout, ctx, paths))
-            except ContentError as exc:  # a layout a renderer refuses: report it with the rest
-                problems.extend(exc.problems)
+            for edition in (layout, press_edition(layout)) if layout.press else (layout,):
+                ctx = Context(edition, fontsets[spec.name], strings[cat.lang], cat.clinic, artworks)
+                try:
+                    jobs.extend(_jobs_for(cat, edition, ctx, paths))
+                except ContentError as exc:  # a layout a renderer refuses: report it with the rest
+                    problems.extend(exc.problems)
     problems.raise_if_any()
     _check_outputs(jobs, paths.out)
     if not jobs:
@@ -214,7 +215,7 @@ def _current(entry: dict | None, record: dict, out: Path, hasher: Hasher) -> boo
 def _entry(job: Job, pdf, record: dict, paths: Paths) -> dict:
     """The manifest's line for one PDF."""
     return {"path": job.path, "kind": job.kind, "language": job.lang, "paper": job.layout.paper,
-            "edition": job.layout.edition, "layout": job.layout.name, "title": job.title,
+            "edition": edition_name(job.layout), "layout": job.layout.name, "title": job.title,
             "pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest(),
             "source": _source_label(job, paths), "inputs": record}
 

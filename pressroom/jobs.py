@@ -33,6 +33,13 @@ class Job:
 def output_name(lang: str, kind: str, layout: Layout, slug: str | None = None,
                 paper: str | None = None) -> str:
     """`<lang>/<paper>/<kind>[-<slug>][-<edition>].pdf` — predictable for staff and scripts."""
-    edition = None if layout.edition == "standard" else layout.edition
-    stem = "-".join(x for x in (kind, slug, edition) if x)
+    edition = edition_name(layout)
+    stem = "-".join(x for x in (kind, slug, None if edition == "standard" else edition) if x)
     return f"{lang}/{paper or layout.paper}/{stem}.pdf"
+
+
+def edition_name(layout: Layout) -> str:
+    """The layout's edition, marked `-press` for the press twin of an office layout."""
+    if layout.color_mode == "cmyk" and layout.edition != "press":
+        return "press" if layout.edition == "standard" else f"{layout.edition}-press"
+    return layout.edition

@@ -7,7 +7,7 @@ brand (`brand.primary`); styles inherit with `parent:`. Nothing geometric lives 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .contrast import BODY, LARGE, nearest_passing, ratio
@@ -24,11 +24,14 @@ PAPERS = {  # width x height in points, portrait
 _TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
              "margins", "sizes", "fonts", "colors", "styles", "panels", "description",
              "impose_on", "color_mode", "options", "contrast", "proofs", "figures",
-             "figure_colors"}
+             "figure_colors", "press", "pdfx"}
 _STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
                "align", "min_size", "hyphenate"}
 _FONT_FACES = ("regular", "bold", "italic", "bold_italic")
 _ALIGN = {"left": 0, "center": 1, "right": 2, "justify": 4}
+
+
+PDFX_STANDARDS = ("PDF/X-1a:2003",)  # see render/tagging.py's PDF/X section
 
 
 class LayoutError(ValueError):
@@ -107,6 +110,8 @@ class Layout:
     proof_dpi: int = 100           # resolution of the page proofs (`proofs: {dpi: N}`)
     figures: dict = field(default_factory=dict)        # place -> figure name (the covers' art)
     figure_colors: dict = field(default_factory=dict)  # layout colour -> its placeholder in figure SVGs
+    press: bool = False            # also build a press edition (see `press_edition`)
+    pdfx: dict | None = None       # press files: {standard, condition, info} (see tagging.declare_pdfx)
 
     def size(self, name: str) -> float:
         return self.sizes[name]  # a missing one raises MissingLayoutValue (see _Named)
@@ -303,6 +308,18 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
             err(f"figure_colors.{role}", f"no colour {role!r} in colors")
         if not (isinstance(placeholder, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", placeholder)):
             err(f"figure_colors.{role}", f"expected a placeholder colour \"#rrggbb\", found {placeholder!r}")
+    pdfx = d.get("pdfx")
+    if pdfx is not None and not (isinstance(pdfx, dict) and set(pdfx) == {"standard", "condition", "info"}
+                                 and pdfx["standard"] in PDFX_STANDARDS
+                                 and all(isinstance(v, str) and v for v in pdfx.values())):
+        err("pdfx", f"expected {{standard: {' or '.join(PDFX_STANDARDS)}, condition: a registered "
+            "characterization (FOGRA39, CGATS TR 006), info: its description}; PDF/X-4 needs an embedded "
+            "CMYK profile that may be redistributed, and none is bundled")
+    if not isinstance(d.get("press", False), bool):
+        err("press", "expected true or false")
+    elif d.get("press") and (d.get("kind") not in ("leaflet", "guide") or d.get("color_mode") == "cmyk"):
+        err("press", "only an office leaflet or guide layout makes a press edition of itself; "
+            "a brochure's press edition is a layout of its own")
     if len(problems.items) > before:
         return None
     return Layout(
@@ -314,7 +331,14 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         impose_on=d.get("impose_on"), color_mode=str(d.get("color_mode", "rgb")),
         options=dict(d.get("options") or {}), shown=spec.shown, proof_dpi=proof_dpi,
         figures=dict(figures), figure_colors={k: v.lower() for k, v in figure_colors.items()},
+        press=bool(d.get("press", False)), pdfx=dict(pdfx) if isinstance(pdfx, dict) else None,
     )
+
+
+def press_edition(layout: Layout) -> Layout:
+    """The print-shop twin of an office layout (`press: true`): the same pages in CMYK,
+    with the bleed and marks of its `sizes` (see prepress.press_setup)."""
+    return replace(layout, color_mode="cmyk", press=False)
 
 
 def _check_contrast(pairs, colors: dict, raw_colors: dict, brand: Brand, err, problems) -> None:
@@ -357,5 +381,34 @@ def require_counts(layout: Layout, counts: dict[str, int]) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             problems.append(Problem(layout.shown, 0, f"expected a whole number, found {value!r}",
                                     f"options.{name}"))
+    if problems:
+        raise ContentError(problems)
+
+
+def require_printable(layout: Layout, names: dict[str, str]) -> None:
+    """Refuse an office layout that puts text where a desktop printer cannot print: a
+    margin narrower than `sizes.unprintable`, or a band (size name -> the style set in it)
+    whose part below the unprintable edge cannot hold a line of its text. Press files are
+    trimmed, so only office ones are checked."""
+    if layout.color_mode == "cmyk":
+        return
+    try:
+        edge = layout.size("unprintable")
+        bands = [(layout.size(k), layout.styles[v]) for k, v in names.items()]
+    except MissingLayoutValue as exc:
+        raise ContentError([Problem(layout.shown, 0, str(exc).split(": ", 1)[1])]) from None
+    problems = []
+    for side in ("top", "right", "bottom", "left"):
+        if getattr(layout.margins, side) < edge - 0.01:
+            problems.append(Problem(layout.shown, 0, f"the {side} margin is {getattr(layout.margins, side) / 72:.3g} in, "
+                                    f"inside the {edge / 72:.3g} in a desktop printer cannot print; widen it",
+                                    f"margins.{side}"))
+    for (size, style_name), (band, style) in zip(names.items(), bands):
+        room, need = band - edge, style.leading
+        if room < need - 0.01:
+            problems.append(Problem(layout.shown, 0, f"the band is {band / 72:.3g} in: below the "
+                                    f"{edge / 72:.3g} in a desktop printer cannot print it has {room:.1f} pt for "
+                                    f"its {need:g} pt line of {style_name}; make it at least "
+                                    f"{(edge + need) / 72:.3g} in", f"sizes.{size}"))
     if problems:
         raise ContentError(problems)

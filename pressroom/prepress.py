@@ -75,12 +75,26 @@ class _PrintCanvas(Canvas):
         return None
 
 
+def pdfx_canvas(base, pdfx: dict | None):
+    """`base`, or a subclass whose files claim the PDF/X standard `pdfx` names."""
+    if not pdfx:
+        return base
+    from .render.tagging import declare_pdfx
+
+    class PdfxCanvas(base):
+        def save(self):
+            declare_pdfx(self, pdfx)
+            super().save()
+
+    return PdfxCanvas
+
+
 def new_canvas(buffer, settings: dict, sheet: Sheet, press: bool, font: str, links: bool = True,
-               base=Canvas) -> Canvas:
+               base=Canvas, pdfx: dict | None = None) -> Canvas:
     """A canvas (of class `base`) with the document settings of `common.doc_settings`, the
     sheet's boxes and, for press, every colour forced to CMYK. `font` (an embedded one)
     replaces ReportLab's default Helvetica, which would otherwise be listed unembedded."""
-    maker = base if links else _PrintCanvas
+    maker = pdfx_canvas(base if links else _PrintCanvas, pdfx if press else None)
     canv = maker(buffer, pagesize=sheet.media, invariant=settings["invariant"], lang=settings["lang"],
                  enforceColorSpace=cmyk if press else None, pageCompression=1, initialFontName=font,
                  trimBox=sheet.trim_box, bleedBox=sheet.bleed_box)
@@ -93,6 +107,96 @@ def new_canvas(buffer, settings: dict, sheet: Sheet, press: bool, font: str, lin
     if settings.get("displayDocTitle"):
         canv.setViewerPreference("DisplayDocTitle", "true")
     return canv
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Crop marks: how far beyond the trim they start, how long and how heavy they are."""
+
+    offset: float
+    length: float
+    weight: float
+
+
+def press_setup(layout) -> tuple[Sheet, Marks]:
+    """A press edition's sheet and marks from the layout's sizes (bleed, slug, mark_*),
+    refused with every problem named when they are missing or the marks would print
+    inside the bleed or off the media."""
+    from .errors import ContentError
+    from .layout import MissingLayoutValue
+    problems = []
+    try:
+        bleed, slug = layout.size("bleed"), layout.size("slug")
+        marks = Marks(layout.size("mark_offset"), layout.size("mark_length"), layout.size("mark_weight"))
+    except MissingLayoutValue as exc:
+        raise ContentError([Problem(layout.shown, 0, str(exc).split(": ", 1)[1])]) from None
+    if bleed <= 0:
+        problems.append(Problem(layout.shown, 0, "a press edition needs a bleed (0.125in or 3mm)", "sizes.bleed"))
+    if marks.offset < bleed:
+        problems.append(Problem(layout.shown, 0, "marks must start outside the bleed (mark_offset ≥ bleed)",
+                                "sizes.mark_offset"))
+    if marks.offset + marks.length > bleed + slug + 0.01:
+        problems.append(Problem(layout.shown, 0, "the slug is too small for the marks: make it at least "
+                                "mark_offset + mark_length - bleed", "sizes.slug"))
+    if problems:
+        raise ContentError(problems)
+    return Sheet(layout.width, layout.height, bleed, slug), marks
+
+
+def press_canvas(sheet: Sheet, marks: Marks, pdfx: dict | None = None):
+    """A canvas class for a document laid out at its trim size (Platypus frames, page
+    furniture) that prints it as a press page: the media grows by bleed and slug, the
+    origin sits at the trim corner on every page, every colour is CMYK, links are dropped,
+    a fill that reaches a trim edge runs on into the bleed (so a band can be trimmed clean)
+    and crop marks end each page. With `pdfx` the file claims that PDF/X standard."""
+
+    class PressCanvas(pdfx_canvas(_PrintCanvas, pdfx)):
+        def __init__(self, *args, **kwargs):
+            kwargs.update(pagesize=sheet.media, enforceColorSpace=cmyk, trimBox=sheet.trim_box,
+                          bleedBox=sheet.bleed_box)
+            super().__init__(*args, **kwargs)
+            start_page(self, sheet)
+
+        def setPageSize(self, size):  # Platypus sets each page to the trim size
+            super().setPageSize(sheet.media)
+
+        def _startPage(self):
+            super()._startPage()
+            start_page(self, sheet)
+
+        def showPage(self):
+            draw_marks(self, sheet, (), marks.offset, marks.length, marks.weight)
+            super().showPage()
+
+        def rect(self, x, y, width, height, stroke=1, fill=0):
+            if fill and not stroke:
+                x, y, width, height = _into_bleed(self._currentMatrix, sheet, x, y, width, height)
+            super().rect(x, y, width, height, stroke, fill)
+
+    return PressCanvas
+
+
+def _into_bleed(matrix, sheet: Sheet, x: float, y: float, width: float, height: float) -> tuple:
+    """A filled rectangle (user space) grown by the bleed on each side that lies on the trim."""
+    a, b, c, d, e, f = matrix
+    if b or c or a <= 0 or d <= 0:
+        return x, y, width, height
+    if width < 0:
+        x, width = x + width, -width
+    if height < 0:
+        y, height = y + height, -height
+    left, bottom = a * x + e - sheet.offset, d * y + f - sheet.offset
+    right, top = left + a * width, bottom + d * height
+    grow_x, grow_y, near = sheet.bleed / a, sheet.bleed / d, 0.05
+    if abs(left) < near:
+        x, width = x - grow_x, width + grow_x
+    if abs(right - sheet.width) < near:
+        width += grow_x
+    if abs(bottom) < near:
+        y, height = y - grow_y, height + grow_y
+    if abs(top - sheet.height) < near:
+        height += grow_y
+    return x, y, width, height
 
 
 def start_page(canv: Canvas, sheet: Sheet) -> None:

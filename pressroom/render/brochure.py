@@ -293,7 +293,7 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
     sheet = prepress.Sheet(lay.width, lay.height, geo.bleed, geo.sizes["slug"])
     canv = prepress.new_canvas(buffer, doc_settings(ctx, brochure.title.plain, brochure.tagline.plain),
                                sheet, press=press, font=ctx.fonts.regular, links=geo.links,
-                               base=document_canvas(ctx, root, brochure.title.plain))
+                               base=document_canvas(ctx, root, brochure.title.plain), pdfx=lay.pdfx)
     places = geo.text_panels()
     for page in PAGES:
         prepress.start_page(canv, sheet)

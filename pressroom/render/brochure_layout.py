@@ -29,6 +29,7 @@ from ..contrast import BODY, ratio
 from ..errors import Problem, Problems, did_you_mean
 from ..layout import Layout, LayoutError, length
 from ..sources import Map, Seq, load_yaml
+from .common import mix
 
 PAGES = ("outside", "inside")
 OUTSIDE_ROLES = ("flap", "back", "cover")
@@ -302,10 +303,7 @@ def _check_panels(panels: tuple[Panel, ...], layout: Layout, err) -> tuple[Panel
 
 def tinted(layout: Layout, panel: Panel) -> str:
     """A panel's fill colour as printed: the named colour, washed over the paper by `tint`."""
-    paper, ink = layout.colors["paper"], layout.colors[panel.fill]
-    mixed = (round(int(paper[i:i + 2], 16) + (int(ink[i:i + 2], 16) - int(paper[i:i + 2], 16)) * panel.tint)
-             for i in (1, 3, 5))
-    return "#" + "".join(f"{v:02x}" for v in mixed)
+    return mix(layout.colors[panel.fill], layout.colors["paper"], panel.tint)
 
 
 def _check_tint(layout: Layout, fill: str, tint: float, err) -> None:

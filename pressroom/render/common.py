@@ -15,8 +15,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from .. import model as m
+from .. import prepress
 from ..fonts import FontSet
-from ..layout import Layout
+from ..layout import Layout, require_printable
 from ..strings import Strings
 from ..text import no_breaks
 from .tagging import Node, is_tagged, marked, node_of, tag, tagged_canvas
@@ -53,6 +54,13 @@ class Context:
 
 def color(hex_value: str):
     return colors.HexColor(hex_value)
+
+
+def mix(ink: str, ground: str, amount: float) -> str:
+    """`ink` laid over `ground` at `amount` (0–1), as the opaque "#rrggbb" it prints as."""
+    parts = (round(int(ground[i:i + 2], 16) + (int(ink[i:i + 2], 16) - int(ground[i:i + 2], 16)) * amount)
+             for i in (1, 3, 5))
+    return "#" + "".join(f"{v:02x}" for v in parts)
 
 
 class Styles:
@@ -357,6 +365,29 @@ def document_canvas(ctx: Context, root: Node, title: str):
     if ctx.layout.color_mode == "cmyk":
         return Canvas
     return tagged_canvas(Canvas, root, ctx.strings.lang, title)
+
+
+def band_middle(layout: Layout, band: float) -> float:
+    """Where a line set in a top band is centred: in the band's part below the sheet's
+    unprintable edge, so a desktop printer prints it whole (see layout.require_printable)."""
+    return layout.height - (band + layout.size("unprintable")) / 2
+
+
+def check_edition(layout: Layout, bands: dict[str, str]) -> None:
+    """At plan time: an office layout keeps its text (and `bands`, size -> style set in
+    it) printable on a desktop printer; a press edition has a bleed and room for marks."""
+    if layout.color_mode == "cmyk":
+        prepress.press_setup(layout)
+    else:
+        require_printable(layout, bands)
+
+
+def page_canvas(ctx: Context, root: Node, title: str):
+    """The canvas for a document Platypus sets at its trim size: `document_canvas`, or for
+    a press edition the press canvas (bleed, crop marks, boxes, CMYK; untagged)."""
+    if ctx.layout.color_mode == "cmyk":
+        return prepress.press_canvas(*prepress.press_setup(ctx.layout), ctx.layout.pdfx)
+    return document_canvas(ctx, root, title)
 
 
 def doc_settings(ctx: Context, title: str, subject: str) -> dict:

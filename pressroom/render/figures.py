@@ -18,26 +18,38 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from .. import model as m
 from ..artwork import Artwork, recolour
 from ..fonts import FontSet
-from .common import Context, RenderError, Styles, draw_alt_text, esc, holding, keep_together
+from .common import Context, RenderError, Styles, color, draw_alt_text, esc, holding, keep_together, mix
 from .tagging import is_tagged
 
 
 @lru_cache(maxsize=64)
-def _drawing(art: Artwork, roles: tuple, colors: tuple, fonts: FontSet):
-    """The artwork as a ReportLab Drawing in these colours (placeholders recoloured)."""
+def _drawing(art: Artwork, roles: tuple, colors: tuple, fonts: FontSet, ground: str):
+    """The artwork as a ReportLab Drawing in these colours (placeholders recoloured), its
+    see-through fills mixed with the `ground` it is drawn on into opaque colours: a press
+    file (PDF/X-1a) may hold no transparency, and on a flat ground the look is the same."""
     from .logo import read_svg
     drawing = read_svg(recolour(art.svg, dict(roles), dict(colors)), fonts)
     if drawing is None:
         raise RenderError(f"the figure {art.shown} is not an SVG this generator can read; export it "
                           "again as plain SVG")
+
+    def flatten(node) -> None:
+        for paint, alpha in (("fillColor", "fillOpacity"), ("strokeColor", "strokeOpacity")):
+            amount, colour = getattr(node, alpha, None), getattr(node, paint, None)
+            if amount is not None and amount < 1 and colour is not None:
+                setattr(node, paint, color(mix("#" + colour.hexval()[2:], ground, amount)))
+                setattr(node, alpha, None)
+        for child in getattr(node, "contents", ()):
+            flatten(child)
+    flatten(drawing)
     return drawing
 
 
-def drawing_for(art: Artwork, ctx: Context):
+def drawing_for(art: Artwork, ctx: Context, ground: str | None = None):
     layout = ctx.layout
     roles = tuple(sorted(layout.figure_colors.items()))
     colors = tuple(sorted((role, layout.colors[role]) for role, _ in roles if role in layout.colors))
-    return _drawing(art, roles, colors, ctx.fonts)
+    return _drawing(art, roles, colors, ctx.fonts, ground or layout.colors["paper"])
 
 
 def figure(ctx: Context, name: str, where: m.Origin | None = None) -> Artwork:
@@ -51,11 +63,12 @@ def figure(ctx: Context, name: str, where: m.Origin | None = None) -> Artwork:
 
 
 def draw_art(canv, art: Artwork, ctx: Context, styles: Styles | None, x: float, y: float,
-             width: float, height: float) -> None:
-    """Draw the artwork into the box at (x, y): scaled to fit it and centred, or, for art
-    marked preserveAspectRatio="none", stretched to fill it."""
+             width: float, height: float, ground: str | None = None) -> None:
+    """Draw the artwork into the box at (x, y), on a `ground` colour (the paper's unless
+    given): scaled to fit it and centred, or, for art marked preserveAspectRatio="none",
+    stretched to fill it."""
     from reportlab.graphics import renderPDF
-    drawing = drawing_for(art, ctx)
+    drawing = drawing_for(art, ctx, ground)
     if art.stretch and not art.labels:
         sx, sy = width / art.width, height / art.height
     else:

@@ -20,7 +20,7 @@ from .. import model as m
 from ..impose import impose
 from ..jobs import Job, Rendered, output_name
 from ..layout import PAPERS
-from .common import (Context, RenderError, Styles, box, color, doc_settings, document_canvas, esc,
+from .common import (Context, check_edition, RenderError, Styles, band_middle, box, color, doc_settings, page_canvas, esc,
                      furniture_canvas, holding, tag_story,
                      keep_together, para, procedure_flowables, review_line, section_flowables)
 from .tagging import Contents, Node, marked
@@ -383,7 +383,7 @@ class Furniture:
         self.bar(canv, lay.height - band, band, 3, stripe_below=True)
         width = lay.width - mg.left - mg.right
         style = st["running"]
-        top = lay.height - band / 2 + style.leading / 2
+        top = band_middle(lay, band) + style.leading / 2
         self.text(canv, f"<b>{esc(self.clinic.name)}</b>", style, mg.left, top, width * 0.5)
         self.text(canv, esc(doc.running_title(number) or self.gb.guide.title.plain),
                   st.derive("right", "running", alignment=2), mg.left + width * 0.5, top, width * 0.5)
@@ -426,7 +426,7 @@ class Furniture:
         self.bar(canv, lay.height - band, band, 6, stripe_below=True)
         if lay.figures.get("cover"):  # the layout's cover art, from layouts/figures/
             draw_art(canv, figure(self.ctx, lay.figures["cover"]), self.ctx, st, lay.width - pad - art,
-                     lay.height - band + pad * 0.5, art, band - pad * 1.3)
+                     lay.height - band + pad * 0.5, art, band - pad * 1.3, ground=lay.colors["primary"])
         text_w = lay.width - 2 * pad - art - pad * 0.3
         if self.review.is_draft:
             self.draft_badge(canv, pad, lay.height - pad * 0.8 - st["cover_label"].leading)
@@ -457,7 +457,8 @@ class Furniture:
         clinic, start = self.clinic, top
         if clinic.logo:
             size = self.styles["cover_clinic"].leading * 2.2
-            used, _ = draw_logo(canv, load_logo(clinic.logo, self.ctx.fonts), x, top - size, size * 2, size)
+            logo = load_logo(clinic.logo, self.ctx.fonts, self.lay.color_mode == "cmyk", self.lay.colors["paper"])
+            used, _ = draw_logo(canv, logo, x, top - size, size * 2, size)
             x, width = x + used + 12, width - used - 12
         for i, (markup, style) in enumerate(lines):
             top -= self.text(canv, markup, style, x, top, width, _nth(nodes, i)) + 2
@@ -526,7 +527,7 @@ def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
         furniture.page(canv, doc, number, total)
 
     story = gb.tagged_story()
-    canvasmaker = furniture_canvas(draw, document_canvas(ctx, gb.root, guide.title.plain))
+    canvasmaker = furniture_canvas(draw, page_canvas(ctx, gb.root, guide.title.plain))
 
     class GuideCanvas(canvasmaker):
         def __init__(self, *args, **kwargs):
@@ -546,6 +547,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """The guide in this layout; a booklet edition also yields its imposed print file."""
     if cat.guide is None:
         return []
+    check_edition(layout, {"band": "running"})
     procedures: list[m.Procedure] = []
     for section in cat.guide.sections:
         procedures += [p for p in placed_procedures(cat, section.procedures) if p not in procedures]
@@ -558,7 +560,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     out = [Job(path=output_name(cat.lang, "guide", layout), kind="guide-booklet" if booklet else "guide",
                lang=cat.lang, title=title, layout=layout, source=cat.guide.origin, inputs=inputs,
                render=render, group=group)]
-    if booklet and layout.impose_on:
+    if booklet and layout.impose_on and layout.color_mode != "cmyk":  # the 2-up file is an office file
         h, w = PAPERS[layout.impose_on]  # landscape sheet: the long side across
         sheet = replace(layout, paper=layout.impose_on, width=max(w, h), height=min(w, h))
 

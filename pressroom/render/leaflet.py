@@ -10,7 +10,7 @@ from .. import model as m
 from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Rendered, output_name
 from ..layout import require_counts
-from .common import (Context, Styles, box, build_pdf, color, doc_settings, document_canvas, esc,
+from .common import (Context, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings, page_canvas, esc,
                      furniture_canvas, holding, para, procedure_flowables, review_line, style_role, tag_story)
 from .tagging import Node, marked
 from .logo import draw_logo, load_logo
@@ -69,19 +69,19 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles, contro
         canv.rect(0, lay.height - band, lay.width, band, stroke=0, fill=1)
         canv.setFillColor(color(lay.colors["accent"]))
         canv.rect(0, lay.height - band - 3, lay.width, 3, stroke=0, fill=1)
-        text_left = mg.left
-        if page == 1 and clinic.logo:
-            logo_h = band * 0.6
-            used, _ = draw_logo(canv, load_logo(clinic.logo, ctx.fonts), mg.left, lay.height - band * 0.8,
-                                logo_h * 2.5, logo_h)
+        text_left, middle = mg.left, band_middle(lay, band)
+        if page == 1 and clinic.logo:  # centred with the text, clear of the unprintable edge
+            logo_h = min(band * 0.6, (band - lay.size("unprintable")) * 0.8)
+            logo = load_logo(clinic.logo, ctx.fonts, lay.color_mode == "cmyk", lay.colors["primary"])
+            used, _ = draw_logo(canv, logo, mg.left, middle - logo_h / 2, logo_h * 2.5, logo_h)
             text_left += used + 8
         width = lay.width - text_left - mg.right
         name = styles["masthead"] if page == 1 else styles.derive("band-left", "masthead_small", alignment=0)
-        _place(canv, Paragraph(esc(clinic.name), name), text_left, lay.height - band / 2, width * 0.55)
+        _place(canv, Paragraph(esc(clinic.name), name), text_left, middle, width * 0.55)
         website = clinic.website.split("://")[-1] if clinic.website else None
         right_text = " · ".join(x for x in (clinic.phone, website) if x) if page == 1 else title
         _place(canv, Paragraph(esc(right_text), styles["masthead_small"]),
-               lay.width - mg.right - width * 0.45, lay.height - band / 2, width * 0.45)
+               lay.width - mg.right - width * 0.45, middle, width * 0.45)
         # footer
         footer_top = mg.bottom + lay.size("footer") - 12
         canv.setStrokeColor(color(lay.colors["rule"]))
@@ -145,7 +145,7 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
             PageTemplate("first", [frame(lay.size("band"), "first")], autoNextPageTemplate="later"),
             PageTemplate("later", [frame(lay.size("band_later"), "later")]),
         ])
-        doc.canvasmaker = furniture_canvas(counting_draw, document_canvas(ctx, root, proc.title.plain))
+        doc.canvasmaker = furniture_canvas(counting_draw, page_canvas(ctx, root, proc.title.plain))
         return doc
 
     body = styles["body"]
@@ -168,6 +168,7 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """A leaflet per procedure in this language and layout."""
     require_counts(layout, {"words_to_know": 4})
+    check_edition(layout, {"band": "masthead", "band_later": "masthead_small"})
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
     return [Job(path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",

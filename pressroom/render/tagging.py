@@ -12,12 +12,15 @@ versions; the PDF/UA validator in the tests guards them):
 - At save the canvas writes the StructTreeRoot, ParentTree, StructParents, /Tabs /S,
   MarkInfo and an XMP packet naming the title, language and PDF/UA part.
 
+It also names font subsets by their content (see the last section), for every file.
+
 Untagged documents (press and imposed print files) use a plain canvas: the patches are
 inert there, and nothing claims PDF/UA.
 """
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -371,3 +374,91 @@ def _address_breaks(word):
 
 
 _paragraph._uri_split_pairs = _address_breaks
+
+
+# -- font subset names ----------------------------------------------------------------
+# ReportLab names subset n of a font `AAAAAA+Font`, `AAAAAB+Font`, … in every file, so
+# two files' different subsets share a name; a RIP, an imposition tool or a merged batch
+# file keys fonts by name and may draw glyphs from the wrong one. The tag is derived from
+# what the subset holds instead: deterministic, and different for different subsets.
+
+def subset_tag(font_data: bytes, codes) -> bytes:
+    """Six capital letters from the font file and the characters in the subset, in order."""
+    digest = hashlib.sha256(hashlib.sha256(font_data).digest() + ",".join(map(str, codes)).encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    return bytes(65 + (number // 26 ** i) % 26 for i in range(6))
+
+
+_ttf_add_objects = ttfonts.TTFont.addObjects
+
+
+def _add_objects(self, doc):
+    """ReportLab's addObjects, with `SUBSETN(n)` answering subset n's content tag."""
+    state = self.state.get(doc)
+    tags = [subset_tag(self.face._ttf_data, codes) for codes in (state.subsets if state else ())]
+    numbered = ttfonts.SUBSETN
+    ttfonts.SUBSETN = lambda n, *_: tags[n]
+    try:
+        return _ttf_add_objects(self, doc)
+    finally:
+        ttfonts.SUBSETN = numbered
+
+
+ttfonts.TTFont.addObjects = _add_objects
+
+
+# -- PDF/X identification ---------------------------------------------------------------
+# A press file claims the PDF/X standard its layout chooses (`pdfx:`): an OutputIntent
+# naming a registered characterization (no profile embedded), GTS_PDFXVersion and Trapped
+# in the Info dictionary, and an XMP packet saying the same, with the Info's dates.
+
+PDFX_VERSIONS = {"PDF/X-1a:2003": ("PDF/X-1:2003", (1, 4))}  # standard -> (Info version, max PDF version)
+
+
+class _PdfxInfo(pdfdoc.PDFInfo):
+    """ReportLab's Info dictionary plus the PDF/X version keys."""
+
+    def format(self, document):
+        text = super().format(document)
+        extra = pdfdoc.PDFDictionary({"GTS_PDFXVersion": pdfdoc.PDFString(self.pdfx_version),
+                                      "GTS_PDFXConformance": pdfdoc.PDFString(self.pdfx_conformance)})
+        return text[:text.rindex(b">>")] + extra.format(document)[2:]
+
+
+def declare_pdfx(canv, pdfx: dict) -> None:
+    """Call before `save`: make the file claim `pdfx` = {standard, condition, info}."""
+    doc = canv._doc
+    version, highest = PDFX_VERSIONS[pdfx["standard"]]
+    doc._pdfVersion = min(doc._pdfVersion, highest)
+    info = doc.info
+    info.__class__ = _PdfxInfo
+    info.pdfx_version, info.pdfx_conformance, info.trapped = version, pdfx["standard"], "False"
+    intent = pdfdoc.PDFDictionary({
+        "Type": pdfdoc.PDFName("OutputIntent"), "S": pdfdoc.PDFName("GTS_PDFX"),
+        "OutputConditionIdentifier": pdfdoc.PDFString(pdfx["condition"]),
+        "OutputCondition": pdfdoc.PDFString(pdfx["info"]), "Info": pdfdoc.PDFString(pdfx["info"]),
+        "RegistryName": pdfdoc.PDFString("http://www.color.org")})
+    catalog = doc.Catalog
+    catalog.__NoDefault__ = list(pdfdoc.PDFCatalog.__NoDefault__) + ["OutputIntents"]
+    catalog.OutputIntents = pdfdoc.PDFArray([intent])
+    stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % doc._timeStamp.YMDhms
+    catalog.Metadata = doc.Reference(_Metadata(f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(info.title)}</rdf:li></rdf:Alt></dc:title>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreateDate>{stamp}</xmp:CreateDate>
+<xmp:ModifyDate>{stamp}</xmp:ModifyDate>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Trapped>False</pdf:Trapped>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfx="http://ns.adobe.com/pdfx/1.3/">
+<pdfx:GTS_PDFXVersion>{version}</pdfx:GTS_PDFXVersion>
+<pdfx:GTS_PDFXConformance>{escape(pdfx["standard"])}</pdfx:GTS_PDFXConformance>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode("utf-8")))
