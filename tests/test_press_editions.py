@@ -37,6 +37,7 @@ def press_build(tmp_path_factory):
     for name in LAYOUTS:
         shutil.copy(REPO / "layouts" / name, layouts / name)
     shutil.copy(REPO / "layouts/strings/en.yaml", layouts / "strings/en.yaml")
+    shutil.copytree(REPO / "layouts/figures", layouts / "figures")
     (layouts / "leaflet-letter.yaml").write_text((REPO / "layouts/leaflet-letter.yaml").read_text()
                                                  + "press: true\n")
     content = make_small_content(root / "content")
