@@ -55,6 +55,7 @@ class Result:
     reading_target: float = 8.0
     manifest: Path | None = None
     recovered: str | None = None   # what was done about a build killed while writing
+    plan: "Plan | None" = None     # what was loaded (the print desk keeps it to personalise and search)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         if strict and warnings:
             raise ContentError(warnings)
         by_source = {r.source: r.numbers() for r in readings}
-        result = Result(warnings=warnings, readings=readings, reading_target=target, recovered=recovered)
+        result = Result(warnings=warnings, readings=readings, reading_target=target, recovered=recovered,
+                        plan=the_plan)
         entries, events = [], []
         for job in jobs:
             if job.path in rendered:

@@ -8,12 +8,13 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 
 from .. import model as m
 from ..jargon import glossary_terms_used, texts
-from ..jobs import Job, Rendered, output_name
+from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
-from .common import (Context, Styles, box, build_pdf, color, doc_settings, esc, furniture_canvas, holding,
-                     para, procedure_flowables, review_line)
+from .common import (Context, RenderError, Styles, box, build_pdf, color, doc_settings, esc, furniture_canvas,
+                     holding, para, procedure_flowables, review_line)
 from .logo import draw_logo, load_logo
 from .misfit import CatchesTooTall, Misfit, Misfits, TooTall, explained, words_to_cut
+from .prepared import prepared_box
 
 
 class _MeasuredDoc(CatchesTooTall, BaseDocTemplate):
@@ -35,8 +36,11 @@ class _MeasuredDoc(CatchesTooTall, BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
 
 
-def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str, m.Text]]) -> list:
+def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str, m.Text]],
+          patient=None, width: float = 0.0) -> list:
     out = procedure_flowables(proc, ctx, styles)
+    if patient is not None:  # a personalised copy: the box right under the title
+        out[1:1] = prepared_box(patient, ctx, styles, width)
     if words:
         out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
     return out + [para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])]
@@ -107,7 +111,10 @@ def _text(canv, text: str, style, x: float, y: float, align_right: bool = False)
     (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
 
 
-def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = ()) -> Rendered:
+def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = (),
+                   patient=None) -> Rendered:
+    """The leaflet; with a `patient`, a personalised copy (in memory like every render) whose
+    "Prepared for" box may take it one page past the layout's budget."""
     lay = ctx.layout
     styles = Styles(ctx)
     mg = lay.margins
@@ -140,10 +147,17 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
 
     body = styles["body"]
     try:
-        data, doc = build_pdf(factory, story(proc, ctx, styles, list(words)))
+        data, doc = build_pdf(factory, story(proc, ctx, styles, list(words), patient, frame_w))
     except TooTall as exc:
+        if patient is not None:
+            raise RenderError("the 'Prepared for' box is taller than a page: shorten the note") from None
         raise Misfits([exc.misfit(lay, proc.origin, body.leading)]) from None
     total = pages[0] if pages else 0
+    if patient is not None:
+        if lay.max_pages and total > lay.max_pages + 1:
+            raise RenderError(f"with the 'Prepared for' box this leaflet needs {total} pages, more than "
+                              f"the {lay.max_pages + 1} a copy may have: shorten the note or the place")
+        return Rendered(data, total)
     if lay.max_pages and total > lay.max_pages:
         later = frame(lay.size("band_later"), "x")._height
         over = (total - lay.max_pages - 1) * later + doc.used_on_last_page
@@ -160,9 +174,14 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     require_counts(layout, {"words_to_know": 4})
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
-    return [Job(path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
-                lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
-                inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
-                render=lambda proc=proc, words=tuple(glossary_terms_used(proc, cat.glossary, limit, cat.lang)):
-                explained(lambda c: render_leaflet(proc, c, words), ctx))
-            for proc in cat.procedures]
+    out = []
+    for proc in cat.procedures:
+        words = tuple(glossary_terms_used(proc, cat.glossary, limit, cat.lang))
+        out.append(Job(
+            path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
+            lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
+            inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
+            render=lambda proc=proc, words=words: explained(lambda c: render_leaflet(proc, c, words), ctx),
+            personal=Personal(lambda patient, proc=proc, words=words: render_leaflet(proc, ctx, words, patient),
+                              ctx.fonts.charset, proc.slug, layout.max_pages)))
+    return out
