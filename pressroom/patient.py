@@ -126,6 +126,7 @@ def clean_text(spec: Field, raw: str, charset: frozenset[int] | None) -> tuple[s
         problems.append(f"{len(text)} characters; at most {spec.limit} are allowed "
                         f"(shorten it by {len(text) - spec.limit})")
         return text, problems  # the characters of a text that is refused anyway do not matter
+    missing = []
     for ch in dict.fromkeys(text):
         if ch == "\n" and spec.lines:
             continue
@@ -133,8 +134,13 @@ def clean_text(spec: Field, raw: str, charset: frozenset[int] | None) -> tuple[s
             what = "a line break" if ch in "\n\u2028\u2029" else f"an invisible control character ({_character(ch)})"
             problems.append(f"has {what}; remove it")
         elif charset is not None and ch != " " and ord(ch) not in charset:
-            problems.append(f"the character {ch!r} ({_character(ch)}) is not in the document's fonts, "
-                            "so it cannot be printed; write it with another letter")
+            missing.append(ch)
+    if missing:
+        listed = ", ".join(f"{ch!r} ({_character(ch)})" for ch in missing)
+        problems.append(f"the character{'s' if len(missing) > 1 else ''} {listed} "
+                        f"{'are' if len(missing) > 1 else 'is'} not in the document's fonts, so "
+                        f"{'they' if len(missing) > 1 else 'it'} cannot be printed; write "
+                        f"{'them' if len(missing) > 1 else 'it'} with letters the fonts have")
     return text, problems
 
 

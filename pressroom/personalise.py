@@ -79,6 +79,8 @@ class Leaflets:
         order = list(PAPERS)
         self.papers = sorted({job.layout.paper for job in self.jobs.values()},
                              key=lambda p: (order.index(p) if p in order else len(order), p))
+        charsets = [job.personal.charset for job in self.jobs.values()]
+        self.charset = frozenset.intersection(*charsets) if charsets else frozenset()  # when no leaflet is found
         self._by_name: dict[str, str] = {}
         for job in self.jobs.values():
             self._by_name.setdefault(fold(job.personal.slug), job.personal.slug)
@@ -139,7 +141,7 @@ class Leaflets:
                 problems.append(FieldProblem(row.number, exc.column, str(exc)))
             try:
                 patient = read_patient({k: v for k, v in values.items() if k not in ORDER_COLUMNS},
-                                       job.personal.charset if job else None, row.number)
+                                       job.personal.charset if job else self.charset, row.number)
             except PatientError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -183,7 +185,7 @@ def assemble(copies: list[Copy], titles: list[str]) -> tuple[bytes, int]:
         first = len(writer.pages)
         for page in reader.pages:
             writer.add_page(page)
-        writer.add_outline_item(f"{number}. {title}", first)
+        writer.add_outline_item(title=f"{number}. {title}", page_number=first)
         if len(reader.pages) % 2:
             box = reader.pages[-1].mediabox
             writer.add_blank_page(float(box.width), float(box.height))

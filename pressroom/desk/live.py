@@ -42,6 +42,7 @@ class Live:
         self.thumbnails = Thumbnails(settings.paths.out)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._seen: dict = {}
 
     @property
     def folders(self):
@@ -52,6 +53,7 @@ class Live:
         """Bring the build up to date (or load it, when it is) and serve the result."""
         paths = self.settings.paths
         old = self.snapshot
+        self._seen = stamps(self.folders)  # what this build reads: later changes trigger the next
         try:
             with self.lock:
                 the_plan = self._build()
@@ -109,12 +111,9 @@ class Live:
             self._thread.join(timeout=10)
 
     def _watch(self) -> None:
-        seen = stamps(self.folders)
         self.warm()
         while not self._stop.wait(self.settings.interval):
-            current = stamps(self.folders)
-            if current != seen:
-                seen = current
+            if stamps(self.folders) != self._seen:
                 self.say("inputs changed; rebuilding")
                 self.refresh()
                 self.warm()

@@ -28,7 +28,7 @@ def page_context() -> dict:
     from .catalogue import PAPERS
     snap = live().snapshot
     return {"clinic": snap.clinic, "generation": snap.generation, "build_problems": snap.problems,
-            "paper_labels": PAPERS}
+            "paper_labels": PAPERS, "snap_languages": snap.languages}
 
 
 def live():
