@@ -135,6 +135,19 @@ def test_no_third_party_assets(client):
         assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text), path
 
 
+def test_the_page_colours_meet_wcag_aa():
+    from pressroom.contrast import ratio
+    css = (REPO / "pressroom/desk/static/desk.css").read_text()
+    var = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", css))
+    pairs = [("text", "bg"), ("text", "card"), ("muted", "bg"), ("muted", "card"), ("primary", "card"),
+             ("primary", "bg"), ("primary", "primary-tint"), ("error", "error-tint"), ("text", "error-tint"),
+             ("text", "ok-tint"), ("ok", "ok-tint")]
+    for fg, bg in pairs:
+        assert ratio(var[fg], var[bg]) >= 4.5, (fg, bg)
+    assert ratio("#ffffff", var["primary"]) >= 4.5 and ratio("#ffffff", var["primary-dark"]) >= 4.5
+    assert ratio(var["focus"], var["card"]) >= 3 and ratio(var["focus"], var["bg"]) >= 3  # the focus ring
+
+
 def test_a_foreign_host_is_refused(client):
     response = client.get("/", headers={"Host": "rebind.example:8421"})
     assert response.status_code == 400 and "does not answer to that host name" in response.get_data(as_text=True)
@@ -146,6 +159,9 @@ def test_a_post_without_the_csrf_token_is_refused_and_makes_nothing(client, tree
     for data in ({"name": "A"}, {"name": "A", "csrf_token": "wrong"}):
         response = client.post(f"/copy/{DISCECTOMY}", data=data)
         assert response.status_code == 403 and "security token" in response.get_data(as_text=True)
+    same = client.post(f"/copy/{DISCECTOMY}/check", data={"name": "A", "csrf_token": token_of(client)},
+                       headers={"Origin": "null"})  # a form under no-referrer: the token decides
+    assert same.status_code == 200
     response = client.post(f"/copy/{DISCECTOMY}", data={"name": "A", "csrf_token": token_of(client)},
                            headers={"Origin": "http://evil.example"})
     assert response.status_code == 403
