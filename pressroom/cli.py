@@ -202,7 +202,7 @@ def parse_desk_args(argv, root: Path) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=root / "brochures", help="output folder (default: brochures/)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this computer only); any other "
-                        f"needs a token")
+                        "needs a token")
     parser.add_argument("--port", type=_port, default=DESK_PORT, help=f"port (default: {DESK_PORT})")
     parser.add_argument("--token", default=os.environ.get(TOKEN_ENV) or None,
                         help=f"a shared secret staff type once per browser session (default: ${TOKEN_ENV}); "

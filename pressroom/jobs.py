@@ -20,9 +20,11 @@ class Rendered:
 @dataclass(frozen=True)
 class Personal:
     """How a document makes a personalised copy (leaflets): `render(patient)` gives the PDF
-    with its "Prepared for" box, in memory; `charset` is what its fonts can draw."""
+    with its "Prepared for" box, in memory; `part(patient)` is that copy as one part of a
+    list (render.batch); `charset` is what its fonts can draw."""
 
     render: Callable[..., Rendered]
+    part: Callable[..., object]
     charset: frozenset
     slug: str
     max_pages: int | None

@@ -1,14 +1,13 @@
 """Personalised copies: one leaflet with a patient's "Prepared for" box, or a whole day's
-list in one print file where every copy starts on a new sheet (an odd page) for duplex.
+list in one print file where every copy starts on a new sheet (an odd page) for duplex
+(set by render.batch).
 
-Everything happens in memory: the copies are rendered to bytes, merged with pypdf in a
-BytesIO, and handed back; nothing is written, cached or logged here. No Flask: the command
-line and the print desk both use it.
+Everything happens in memory: the copies are rendered to bytes and handed back; nothing is
+written, cached or logged here. No Flask: the command line and the print desk both use it.
 """
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -164,37 +163,13 @@ class Leaflets:
     def batch(self, orders: list[Order]) -> Batch:
         """Every copy in one PDF, each starting on an odd page (a blank back after a copy with
         an odd number of pages), so a duplex printer gives each patient their own sheets."""
-        copies = []
-        for order in orders:
-            try:
-                copies.append(self.copy(order.document, order.patient))
-            except CopyError as exc:
-                raise PatientError([FieldProblem(order.row, "note", str(exc))]) from None
-        data, pages = assemble(copies, [self.jobs[c.document].title for c in copies])
-        counts = Counter((c.document, c.edition) for c in copies)
-        return Batch(data, len(copies), pages, tuple((d, e, n) for (d, e), n in sorted(counts.items())))
-
-
-def assemble(copies: list[Copy], titles: list[str]) -> tuple[bytes, int]:
-    """One PDF of all copies, each starting on an odd page; metadata names no patient."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
-    writer = PdfWriter()
-    for number, (copy, title) in enumerate(zip(copies, titles), start=1):
-        reader = PdfReader(io.BytesIO(copy.data))
-        first = len(writer.pages)
-        for page in reader.pages:
-            writer.add_page(page)
-        writer.add_outline_item(title=f"{number}. {title}", page_number=first)
-        if len(reader.pages) % 2:
-            box = reader.pages[-1].mediabox
-            writer.add_blank_page(float(box.width), float(box.height))
-    writer.add_metadata({"/Title": "Personalised copies", "/Producer": "pressroom", "/Creator": "pressroom"})
-    langs = {c.document.split("/", 1)[0] for c in copies}
-    if len(langs) == 1:
-        writer._root_object[NameObject("/Lang")] = TextStringObject(langs.pop())
-    prefs = writer.create_viewer_preferences()
-    prefs[NameObject("/Duplex")] = NameObject("/DuplexFlipLongEdge")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+        from .render.batch import CopyTooLong, render_batch
+        if not orders:
+            raise PatientError([FieldProblem(0, "", "the list has no patients")])
+        jobs = [self.jobs[order.document] for order in orders]
+        try:
+            data, _, pages = render_batch([job.personal.part(order.patient) for job, order in zip(jobs, orders)])
+        except CopyTooLong as exc:
+            raise PatientError([FieldProblem(orders[exc.index].row, "note", str(exc))]) from None
+        counts = Counter((job.path, job.layout.edition) for job in jobs)
+        return Batch(data, len(orders), pages, tuple((d, e, n) for (d, e), n in sorted(counts.items())))

@@ -87,7 +87,7 @@ def test_a_list_makes_one_file_with_every_copy_on_an_odd_page(leaflets):
     assert len(starts) == batch.copies == 3
     assert all(i % 2 == 0 for i in starts)  # page 1, 3, 5...: the front of a new sheet
     assert "Ann One" in pages[starts[0]] and "Bea Two" in pages[starts[1]] and "Cy Three" in pages[starts[2]]
-    assert len(pages) == batch.pages and batch.pages % 2 == 0
+    assert len(pages) == batch.pages
     reader = PdfReader(io.BytesIO(batch.data))
     assert "Ann" not in str(reader.metadata)
     assert batch.documents == (("en/letter/leaflet-discectomy.pdf", "standard", 1),
@@ -153,7 +153,7 @@ def test_cli_one_copy_writes_only_where_told(run, desk_tree, tmp_path):
                  "--document", "spinal-fusion", "--language", "es", "--name", NAME, "--date", "2026-03-03",
                  "--out", out)
     assert result.code == 0, result.err
-    assert result.out.startswith(f"wrote ") and "es/letter/leaflet-spinal-fusion.pdf" in result.out
+    assert result.out.startswith("wrote ") and "es/letter/leaflet-spinal-fusion.pdf" in result.out
     assert NAME not in result.out + result.err
     assert "Preparado para" in text_of(out.read_bytes())[0]
     assert sorted(p for p in desk_tree.root.rglob("*")) == before
@@ -179,7 +179,8 @@ def test_cli_list_from_standard_input_to_standard_output(desk_tree):
                            "--out", "-"], input=data, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()
     pages = text_of(done.stdout)
-    assert "Zyxwvut Pipe-Fake" in pages[0] and len(pages) % 2 == 0
+    starts = [i for i, text in enumerate(pages) if "Prepared for" in text]
+    assert "Zyxwvut Pipe-Fake" in pages[0] and len(starts) == 2 and starts[1] % 2 == 0
 
 
 def test_cli_list_problems_by_row(run, desk_tree, tmp_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template, request,
                    session, url_for)
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 

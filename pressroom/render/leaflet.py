@@ -111,6 +111,26 @@ def _text(canv, text: str, style, x: float, y: float, align_right: bool = False)
     (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
 
 
+def page_templates(lay, suffix: str = "", pagesize: bool = False) -> list[PageTemplate]:
+    """Page 1 under the full band, later pages under the thin one. `suffix` names them apart
+    when several copies share a document; `pagesize` sets each template's paper (copies of
+    Letter and A4 leaflets may share one)."""
+    mg = lay.margins
+    gap, footer = lay.size("band_gap"), lay.size("footer")
+    frame_w = lay.width - mg.left - mg.right
+    size = (lay.width, lay.height) if pagesize else None
+
+    def frame(band: float, fid: str) -> Frame:
+        top = lay.height - band - gap
+        bottom = mg.bottom + footer
+        return Frame(mg.left, bottom, frame_w, top - bottom, id=fid, leftPadding=0, rightPadding=0,
+                     topPadding=0, bottomPadding=0)
+
+    return [PageTemplate(f"first{suffix}", [frame(lay.size("band"), "first")],
+                         autoNextPageTemplate=f"later{suffix}", pagesize=size),
+            PageTemplate(f"later{suffix}", [frame(lay.size("band_later"), "later")], pagesize=size)]
+
+
 def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = (),
                    patient=None) -> Rendered:
     """The leaflet; with a `patient`, a personalised copy (in memory like every render) whose
@@ -118,14 +138,8 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
     lay = ctx.layout
     styles = Styles(ctx)
     mg = lay.margins
-    gap, footer = lay.size("band_gap"), lay.size("footer")
     frame_w = lay.width - mg.left - mg.right
-
-    def frame(band: float, fid: str) -> Frame:
-        top = lay.height - band - gap
-        bottom = mg.bottom + footer
-        return Frame(mg.left, bottom, frame_w, top - bottom, id=fid, leftPadding=0, rightPadding=0,
-                     topPadding=0, bottomPadding=0)
+    first, later = page_templates(lay)
 
     pages: list[int] = []
     draw = furniture(ctx, proc.title.plain, proc.review, styles)
@@ -138,10 +152,7 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
         doc = _MeasuredDoc(buffer, **doc_settings(ctx, proc.title.plain, proc.summary.plain),
                            leftMargin=mg.left, rightMargin=mg.right, topMargin=mg.top,
                            bottomMargin=mg.bottom)
-        doc.addPageTemplates([
-            PageTemplate("first", [frame(lay.size("band"), "first")], autoNextPageTemplate="later"),
-            PageTemplate("later", [frame(lay.size("band_later"), "later")]),
-        ])
+        doc.addPageTemplates([first, later])
         doc.canvasmaker = furniture_canvas(counting_draw)
         return doc
 
@@ -159,14 +170,19 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
                               f"the {lay.max_pages + 1} a copy may have: shorten the note or the place")
         return Rendered(data, total)
     if lay.max_pages and total > lay.max_pages:
-        later = frame(lay.size("band_later"), "x")._height
-        over = (total - lay.max_pages - 1) * later + doc.used_on_last_page
-        height = frame(lay.size("band"), "x")._height + (total - 2) * later + doc.used_on_last_page
+        later_h = later.frames[0]._height
+        over = (total - lay.max_pages - 1) * later_h + doc.used_on_last_page
+        height = first.frames[0]._height + (total - 2) * later_h + doc.used_on_last_page
         own = texts(proc)
         raise Misfits([Misfit(proc.origin, "the leaflet", f"on {lay.max_pages} pages", lay.name, over,
                               max(1, round(over / body.leading)), words_to_cut(own, over, height),
                               " or move detail to the guide", tuple(own))])
     return Rendered(data, total)
+
+
+def _part(proc: m.Procedure, ctx: Context, words, patient):
+    from .batch import Part
+    return Part(proc, ctx, words, patient)
 
 
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
@@ -183,5 +199,6 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
             inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
             render=lambda proc=proc, words=words: explained(lambda c: render_leaflet(proc, c, words), ctx),
             personal=Personal(lambda patient, proc=proc, words=words: render_leaflet(proc, ctx, words, patient),
+                              lambda patient, proc=proc, words=words: _part(proc, ctx, words, patient),
                               ctx.fonts.charset, proc.slug, layout.max_pages)))
     return out
