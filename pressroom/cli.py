@@ -256,13 +256,14 @@ def desk_main(argv, root: Path) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {shown_host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    port = server.effective_port
+    port = getattr(server, "effective_port", args.port)  # "localhost" may listen on two addresses
     say(f"print desk: http://{shown_host}:{port}/ (Ctrl-C to stop); audit log: {_shown(settings.audit_log)}")
     try:
         server.run()
     except KeyboardInterrupt:
         say("stopped")
     finally:
+        server.task_dispatcher.shutdown()
         server.close()
         app.extensions["pressroom.live"].stop()
     return 0

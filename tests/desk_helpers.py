@@ -37,6 +37,7 @@ class ServerThread:
         self.thread.start()
 
     def close(self) -> None:
+        self.server.task_dispatcher.shutdown()
         self.server.close()
         self.thread.join(timeout=5)
 

@@ -79,11 +79,15 @@ def documents(entries: list[dict], the_plan) -> tuple[Document, ...]:
     jobs = {job.path: job for job in the_plan.jobs} if the_plan else {}
     models: dict[tuple[str, str], tuple] = {}
     keyed: dict[str, list[str]] = {}
+    home: dict[str, str] = {}  # document key -> its title in the clinic's own language, to sort by
+    langs = [cat.lang for cat in the_plan.catalogues] if the_plan else []
     for cat in (the_plan.catalogues if the_plan else ()):
         for key, doc in cat.documents().items():
             models[(cat.lang, doc.origin.path)] = (key, doc, cat)
             keyed.setdefault(key, []).append(doc.title.plain)
+            home.setdefault(key, doc.title.plain)
     out = []
+    group: dict[str, str] = {}
     for entry in entries:
         job = jobs.get(entry["path"])
         words = [entry.get("title", "")]
@@ -91,6 +95,7 @@ def documents(entries: list[dict], the_plan) -> tuple[Document, ...]:
         if found:
             key, doc, cat = found
             words += _words(doc, cat) + keyed.get(key, []) + [key.split(":")[-1]]
+            group[entry["path"]] = home.get(key, "")
         words.append(KINDS.get(entry.get("kind"), ""))
         out.append(Document(
             path=entry["path"], title=entry.get("title") or entry["path"], kind=entry.get("kind", ""),
@@ -99,8 +104,16 @@ def documents(entries: list[dict], the_plan) -> tuple[Document, ...]:
             sha256=entry["sha256"], search=fold(" ".join(dict.fromkeys(w for w in words if w))),
             personalisable=bool(job and job.personal)))
     order = {"leaflet": 0, "guide": 1, "guide-booklet": 2, "guide-imposed": 3, "brochure": 4}
-    return tuple(sorted(out, key=lambda d: (order.get(d.kind, 9), fold(d.title), d.language,
-                                            d.paper, d.edition != "standard", d.edition)))
+    language = {lang: i for i, lang in enumerate(langs)}  # the clinic's own first
+    return tuple(sorted(out, key=lambda d: (order.get(d.kind, 9), fold(group.get(d.path) or d.title),
+                                            language.get(d.language, 99), d.language, paper_order(d.paper),
+                                            d.edition != "standard", d.edition)))
+
+
+def paper_order(paper: str) -> tuple[int, str]:
+    from ..layout import PAPERS as ORDER  # letter, a4, a5, ...
+    names = list(ORDER)
+    return (names.index(paper) if paper in names else len(names), paper)
 
 
 @dataclass(frozen=True)

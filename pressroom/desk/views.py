@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from ..patient import BY_KEY, COLUMNS, FIELDS, MAX_ROWS, MAX_UPLOAD_BYTES, TEMPLATE, PatientError, \
     check_size, read_patient, read_rows
 from ..personalise import CopyError
-from .catalogue import Query, search
+from .catalogue import Query, paper_order, search
 from .security import Refused, check_token, settings
 
 bp = Blueprint("desk", __name__, template_folder="templates", static_folder="static",
@@ -52,7 +52,7 @@ def index():
     docs = snap.documents
     facets = {
         "language": sorted({d.language for d in docs}, key=lambda c: (c != _home(snap), c)),
-        "paper": sorted({(d.paper, d.paper_label) for d in docs}),
+        "paper": sorted({(d.paper, d.paper_label) for d in docs}, key=lambda p: paper_order(p[0])),
         "kind": sorted({(d.kind, d.kind_label) for d in docs}, key=lambda k: _KIND_ORDER.get(k[0], 9)),
     }
     shown = search(docs, query)
