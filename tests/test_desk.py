@@ -134,6 +134,14 @@ def test_no_third_party_assets(client):
         assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text), path
 
 
+def test_templates_and_static_files_are_package_data():
+    import tomllib
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["pressroom.desk"]
+    package = REPO / "pressroom" / "desk"
+    for path in [*(package / "templates").iterdir(), *(package / "static").iterdir()]:
+        assert any(path.relative_to(package).match(p) for p in patterns), path
+
+
 def test_the_page_colours_meet_wcag_aa():
     from pressroom.contrast import ratio
     css = (REPO / "pressroom/desk/static/desk.css").read_text()
@@ -408,7 +416,7 @@ def test_a_session_of_copies_and_lists_leaves_the_marker_nowhere(desk_tree, tmp_
                   "procedure_date": "2026-03-03", "arrival_time": "07:30", "nothing_after": "22:00"}
         for path in (f"/copy/{FUSION_ES}/check", f"/copy/{FUSION_ES}", f"/copy/{DISCECTOMY}"):
             status, headers, body = session.post(path, fields)
-            assert status == 200 and headers["Cache-Control"] == "no-store"
+            assert (status, headers["Cache-Control"]) == (200, "no-store"), (path, body[:300], log.read_text())
         assert MARKER in pdf_text(body)
         status, _, body = session.post(f"/copy/{DISCECTOMY}/check", {**fields, "note": MARKER + "x" * 300})
         assert status == 422 and MARKER.encode() not in body
