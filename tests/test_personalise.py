@@ -198,3 +198,20 @@ def test_cli_list_problems_by_row(run, desk_tree, tmp_path):
 def test_cli_usage(run, tmp_path):
     assert run("personalise", "--name", "A").code == 2
     assert run("personalise", "--document", "discectomy", "--out", tmp_path / "no" / "x.pdf").code == 2
+
+
+@pytest.mark.render
+def test_the_box_is_drawn_in_the_clinics_colours_under_the_title(leaflets):
+    """Page 1 as pixels: the brand-coloured bar and the tinted box sit under the title, the
+    width of the text column, and the rest of the page is the leaflet."""
+    import pypdfium2 as pdfium
+    copy = leaflets.copy("en/letter/leaflet-discectomy.pdf", patient())
+    image = pdfium.PdfDocument(copy.data)[0].render(scale=1).to_pil().convert("RGB")
+    width, height = image.size
+    primary, fill = (0x1d, 0x4e, 0x89), (0xf3, 0xf6, 0xfa)
+    rows_with_fill = [y for y in range(height) if image.getpixel((width // 2, y)) == fill]
+    assert rows_with_fill, "no tinted box"
+    top, bottom = min(rows_with_fill), max(rows_with_fill)
+    assert 100 < top < bottom < height * 0.6 and bottom - top > 100  # under the band and title, on page 1
+    bar = [x for x in range(width // 3) if image.getpixel((x, (top + bottom) // 2)) == primary]
+    assert bar and min(bar) >= 0.7 * 72 - 2 and len(bar) >= 4  # the bar at the left margin

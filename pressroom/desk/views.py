@@ -12,10 +12,10 @@ from flask import (Blueprint, Response, current_app, jsonify, redirect, render_t
                    session, url_for)
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from ..patient import BY_KEY, COLUMNS, FIELDS, MAX_ROWS, MAX_UPLOAD_BYTES, TEMPLATE, PatientError, \
-    check_size, read_patient, read_rows
+from ..patient import BY_KEY, COLUMNS, FIELDS, MAX_ROWS, MAX_UPLOAD_BYTES, TEMPLATE, FieldProblem, \
+    PatientError, check_size, read_patient, read_rows
 from ..personalise import CopyError
-from .catalogue import Query, paper_order, search
+from .catalogue import PAPERS, Query, paper_order, search
 from .security import Refused, check_token, settings
 
 bp = Blueprint("desk", __name__, template_folder="templates", static_folder="static",
@@ -25,7 +25,6 @@ log = logging.getLogger("pressroom.desk")
 
 @bp.app_context_processor
 def page_context() -> dict:
-    from .catalogue import PAPERS
     snap = live().snapshot
     return {"clinic": snap.clinic, "generation": snap.generation, "build_problems": snap.problems,
             "paper_labels": PAPERS, "snap_languages": snap.languages}
@@ -175,7 +174,6 @@ def copy_pdf(path: str):
 
 
 def _note_problem(exc):
-    from ..patient import FieldProblem
     return FieldProblem(0, "note", str(exc))
 
 
@@ -220,7 +218,6 @@ def _orders():
 
 
 def _file_problem(message: str):
-    from ..patient import FieldProblem
     return FieldProblem(0, "", message)
 
 
