@@ -58,7 +58,18 @@ class NotFound(ValueError):
 
 
 class CopyError(ValueError):
-    """A copy that cannot be made (the box does not fit); the message names no patient data."""
+    """A copy that cannot be made; the message names no patient data. `field` is "note" when
+    the box does not fit (shorten it), "" when the layout is at fault."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def _layout_words(exc: Exception) -> str:
+    """ReportLab may prefix our sentence with where it was; keep the sentence."""
+    text = str(exc.args[0] if exc.args else exc)
+    return text[text.find("layout "):].strip() if "layout " in text else text
 
 
 def fold(text: str) -> str:
@@ -95,6 +106,8 @@ class Leaflets:
              default_language: str = "", default_paper: str = "") -> Job:
         """The leaflet meant; NotFound saying what is wrong (it repeats only catalogue words)."""
         procedure = procedure.strip()
+        if not self.jobs:
+            raise NotFound("procedure", "this build has no leaflets to personalise")
         if procedure in self.jobs:
             return self.jobs[procedure]
         slug = self._by_name.get(fold(procedure))
@@ -151,13 +164,17 @@ class Leaflets:
         return out
 
     def copy(self, document: str, patient: Patient) -> Copy:
-        """One personalised copy, in memory. CopyError when the box cannot fit."""
+        """One personalised copy, in memory. CopyError when the box cannot fit, or the layout
+        lacks a `prepared_*` value (its message names the layout, never the patient)."""
+        from .layout import LayoutError
         from .render.common import RenderError
         job = self.jobs[document]
         try:
             rendered = job.personal.render(patient)
+        except LayoutError as exc:
+            raise CopyError(_layout_words(exc)) from None
         except RenderError as exc:
-            raise CopyError(str(exc)) from None
+            raise CopyError(str(exc), "note") from None
         return Copy(document, job.layout.edition, rendered.data, rendered.pages, job.personal.max_pages)
 
     def batch(self, orders: list[Order]) -> Batch:
@@ -167,9 +184,12 @@ class Leaflets:
         if not orders:
             raise PatientError([FieldProblem(0, "", "the list has no patients")])
         jobs = [self.jobs[order.document] for order in orders]
+        from .layout import LayoutError
         try:
             data, _, pages = render_batch([job.personal.part(order.patient) for job, order in zip(jobs, orders)])
         except CopyTooLong as exc:
             raise PatientError([FieldProblem(orders[exc.index].row, "note", str(exc))]) from None
+        except LayoutError as exc:
+            raise CopyError(_layout_words(exc)) from None
         counts = Counter((job.path, job.layout.edition) for job in jobs)
         return Batch(data, len(orders), pages, tuple((d, e, n) for (d, e), n in sorted(counts.items())))

@@ -215,3 +215,22 @@ def test_the_box_is_drawn_in_the_clinics_colours_under_the_title(leaflets):
     assert 100 < top < bottom < height * 0.6 and bottom - top > 100  # under the band and title, on page 1
     bar = [x for x in range(width // 3) if image.getpixel((x, (top + bottom) // 2)) == primary]
     assert bar and min(bar) >= 0.7 * 72 - 2 and len(bar) >= 4  # the bar at the left margin
+
+
+def test_a_layout_without_the_box_values_is_named_not_a_crash(desk_tree, tmp_path):
+    from pressroom.personalise import CopyError
+    tree = desk_tree.copy(tmp_path / "tree")
+    layout = tree.layouts / "leaflet-letter.yaml"
+    layout.write_text("".join(line for line in layout.read_text().splitlines(keepends=True)
+                              if "prepared_" not in line))
+    own = Leaflets.of(plan(tree.paths()))
+    with pytest.raises(CopyError, match=r"layout .*leaflet-letter.yaml: sizes.prepared_\w+ is missing") as caught:
+        own.copy("en/letter/leaflet-discectomy.pdf", patient(name="Zyxwvut Fake"))
+    assert "Zyxwvut" not in str(caught.value) and caught.value.field == ""
+    with pytest.raises(CopyError, match="is missing"):
+        own.batch(own.orders(read_rows(b"name,procedure\nA,discectomy\n")))
+
+
+def test_a_build_without_leaflets_says_so():
+    with pytest.raises(NotFound, match="no leaflets to personalise"):
+        Leaflets([]).find("discectomy")

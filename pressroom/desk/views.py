@@ -153,8 +153,7 @@ def copy_check(path: str):
     except PatientError as exc:
         return jsonify(ok=False, problems=_problems_json(exc.problems)), 422
     except CopyError as exc:
-        return jsonify(ok=False, problems=[{"row": 0, "field": "note", "label": "Note",
-                                            "message": str(exc), "text": str(exc)}]), 422
+        return jsonify(ok=False, problems=_problems_json([_copy_problem(exc)])), 422
     return jsonify(ok=True, pages=copy.pages, budget=copy.budget, longer=copy.longer,
                    message=_ready_message(copy))
 
@@ -164,7 +163,7 @@ def copy_pdf(path: str):
     try:
         doc, copy = _make_copy(path)
     except (PatientError, CopyError) as exc:
-        problems = exc.problems if isinstance(exc, PatientError) else [_note_problem(exc)]
+        problems = exc.problems if isinstance(exc, PatientError) else [_copy_problem(exc)]
         values = {f.key: request.form.get(f.key, "") for f in FIELDS}
         return render_template("copy.html", doc=_document(path), fields=FIELDS, values=values,
                                problems=problems), 422
@@ -173,8 +172,8 @@ def copy_pdf(path: str):
                 {"X-Pressroom-Pages": str(copy.pages), "X-Pressroom-Longer": "1" if copy.longer else "0"})
 
 
-def _note_problem(exc):
-    return FieldProblem(0, "note", str(exc))
+def _copy_problem(exc: CopyError) -> FieldProblem:
+    return FieldProblem(0, exc.field, str(exc))
 
 
 def _pdf(data: bytes, name: str, extra: dict) -> Response:
@@ -244,10 +243,10 @@ def list_pdf():
         leaflets, orders = _orders()
         with live().lock:
             batch = leaflets.batch(orders)
-    except PatientError as exc:
-        snap = live().snapshot
-        return render_template("list.html", snap=snap, columns=COLUMNS, max_rows=MAX_ROWS,
-                               problems=exc.problems, max_bytes=MAX_UPLOAD_BYTES), 422
+    except (PatientError, CopyError) as exc:
+        problems = exc.problems if isinstance(exc, PatientError) else [_copy_problem(exc)]
+        return render_template("list.html", snap=live().snapshot, columns=COLUMNS, max_rows=MAX_ROWS,
+                               problems=problems, max_bytes=MAX_UPLOAD_BYTES), 422
     audit().record("list", batch.documents)
     return _pdf(batch.data, "patient-copies.pdf",
                 {"X-Pressroom-Copies": str(batch.copies), "X-Pressroom-Pages": str(batch.pages)})
