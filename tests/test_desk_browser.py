@@ -240,3 +240,26 @@ def test_usable_at_200_percent_zoom(browser, server, path):
     page.goto(server.url + path)
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     context.close()
+
+
+def test_a_content_error_appears_on_the_open_page(browser, desk_tree, tmp_path):
+    """The page asks the desk how the build is doing: an error made while it is open shows up,
+    as the build reports it, and the documents stay."""
+    tree = desk_tree.copy(tmp_path / "tree")
+    settings = DeskSettings.make(tree.paths())
+    app = create_app(settings, watch=False)
+    running = ServerThread(app, settings)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(running.url + "/")
+        source = tree.content / "procedures" / "spinal-fusion.yaml"
+        source.write_text(source.read_text().replace("summary:", "summary: [", 1))
+        app.extensions["pressroom.live"].refresh()
+        status = page.locator("#build-status")
+        expect(status).to_contain_text("The last change to the content has 1 problem", timeout=10_000)
+        expect(status).to_contain_text("procedures/spinal-fusion.yaml:")
+        assert page.locator("#cards > .card").count() == 6
+    finally:
+        context.close()
+        running.close()
