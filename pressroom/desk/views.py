@@ -280,7 +280,8 @@ def error_response(exc: Exception):
         code, message = exc.code, exc.message
     elif isinstance(exc, RequestEntityTooLarge):
         code, message = 413, (f"The upload is larger than the desk accepts ({MAX_UPLOAD_BYTES // 1024 // 1024} MB "
-                              "for a list). Split the list into smaller files; nothing was made.")
+                              "for a list, far less for a form's fields). Split the list into smaller files; "
+                              "nothing was made.")
     elif isinstance(exc, HTTPException):
         code, message = exc.code or 500, exc.description or exc.name
     else:
