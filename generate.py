@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Build every PDF from content/ into brochures/ (see README). Options: --help."""
+"""Build every PDF from content/ into brochures/ (see README). Options: --help.
+
+`python generate.py desk` serves the print desk; `python generate.py personalise` makes
+personalised copies (each has its own --help)."""
 
 import sys
 from pathlib import Path

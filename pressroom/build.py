@@ -58,6 +58,7 @@ class Result:
     recovered: str | None = None   # what was done about a build killed while writing
     proofs: int = 0                # documents whose proofs were rendered
     comparison: object = None      # compare.Comparison, when asked for
+    plan: "Plan | None" = None     # what was loaded (the print desk keeps it to personalise and search)
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         if strict and warnings:
             raise ContentError(warnings)
         by_source = {r.source: r.numbers() for r in readings}
-        result = Result(warnings=warnings, readings=readings, reading_target=target, recovered=recovered)
+        result = Result(warnings=warnings, readings=readings, reading_target=target, recovered=recovered,
+                        plan=the_plan)
         entries, events = [], []
         for job in jobs:
             if job.path in rendered:

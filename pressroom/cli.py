@@ -37,7 +37,9 @@ def _dpi(value: str) -> int:
 def parse_args(argv, root: Path) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="pressroom", description="Build print-ready patient leaflets, guide and brochure PDFs "
-        "from structured content. Rebuilds only what changed.")
+        "from structured content. Rebuilds only what changed.",
+        epilog="commands: 'pressroom desk' serves the print desk (a web page for front-desk staff); "
+        "'pressroom personalise' makes personalised copies. Each has its own --help.")
     parser.add_argument("--content", type=Path, default=root / "content", help="content tree (default: content/)")
     parser.add_argument("--layouts", type=Path, default=root / "layouts", help="layouts folder (default: layouts/)")
     parser.add_argument("--fonts", type=Path, default=root / "fonts", help="fonts folder (default: fonts/)")
@@ -97,11 +99,15 @@ class Reporter:
             print(f"{kind} {_shown(self.out / entry['path'])}{pages}", file=self.stream)
 
 
+COMMANDS = ("desk", "personalise", "schema")
+
+
 def main(argv=None, root: Path | None = None) -> int:
     root = root or Path.cwd()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["schema"]:
-        return schema_command(argv[1:], root)
+    if argv and argv[0] in COMMANDS:
+        command = {"desk": desk_main, "personalise": personalise_main, "schema": schema_command}[argv[0]]
+        return command(argv[1:], root)
     try:
         args = parse_args(argv, root)
     except SystemExit as exc:  # argparse printed the usage error already
@@ -222,3 +228,218 @@ def schema_command(argv, root: Path) -> int:
 
 def entry_point() -> None:
     sys.exit(main())
+
+
+# -- pressroom desk ----------------------------------------------------------------------
+
+DESK_PORT = 8421
+TOKEN_ENV = "PRESSROOM_DESK_TOKEN"
+
+
+def _port(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError("must be 0 to 65535")
+    return number
+
+
+def _trees(parser: argparse.ArgumentParser, root: Path) -> None:
+    parser.add_argument("--content", type=Path, default=root / "content", help="content tree (default: content/)")
+    parser.add_argument("--layouts", type=Path, default=root / "layouts", help="layouts folder (default: layouts/)")
+    parser.add_argument("--fonts", type=Path, default=root / "fonts", help="fonts folder (default: fonts/)")
+
+
+def parse_desk_args(argv, root: Path) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="pressroom desk", description="Serve the print desk: a local web page where front-desk "
+        "staff find, open and print every document, and make personalised copies. It brings the "
+        "build up to date first and keeps it current while it runs.")
+    _trees(parser, root)
+    parser.add_argument("--out", type=Path, default=root / "brochures", help="output folder (default: brochures/)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this computer only); any other "
+                        "needs a token")
+    parser.add_argument("--port", type=_port, default=DESK_PORT, help=f"port (default: {DESK_PORT})")
+    parser.add_argument("--token", default=os.environ.get(TOKEN_ENV) or None,
+                        help=f"a shared secret staff type once per browser session (default: ${TOKEN_ENV}); "
+                        "required unless --host is a loopback address")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="another name the desk is reached by (e.g. desk.clinic.lan); repeatable")
+    parser.add_argument("--audit-log", type=Path, default=None, metavar="FILE",
+                        help="where to append one line per copy or list, without patient data "
+                        "(default: <out>/desk-audit.log)")
+    parser.add_argument("--jobs", "-j", type=_workers, default=os.cpu_count() or 1,
+                        help="worker processes for the first build (default: number of cores)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    return parser.parse_args(argv)
+
+
+def desk_main(argv, root: Path) -> int:
+    try:
+        args = parse_desk_args(argv, root)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    from .desk.settings import DeskSettings, SettingsError, is_loopback
+    if not is_loopback(args.host) and not args.token:
+        print(f"error: refusing to serve on {args.host} without a token: anyone on the network could "
+              f"open the desk. Give --token or set {TOKEN_ENV}, or use --host 127.0.0.1", file=sys.stderr)
+        return 2
+    build_args = parse_args(["--content", str(args.content), "--layouts", str(args.layouts), "--fonts",
+                             str(args.fonts), "--out", str(args.out), "--jobs", str(args.jobs)]
+                            + (["--quiet"] if args.quiet else []), root)
+    if run_once(build_args) == 130:
+        return 130
+    from .build import Paths
+    paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=args.out,
+                  shown_content=_shown(args.content), shown_layouts=_shown(args.layouts),
+                  shown_fonts=_shown(args.fonts), shown_out=_shown(args.out))
+    try:
+        settings = DeskSettings.make(paths, host=args.host, port=args.port, token=args.token,
+                                     allowed_hosts=tuple(args.allow_host), audit_log=args.audit_log)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from .desk import create_app, serve
+
+    def say(line: str) -> None:
+        if not args.quiet or line.startswith("error"):
+            print(line, file=sys.stderr if line.startswith("error") else sys.stdout, flush=True)
+
+    app = create_app(settings, on_event=say)
+    shown_host = f"[{args.host}]" if ":" in args.host else args.host
+    try:
+        server = serve(app, settings)
+    except OSError as exc:
+        print(f"error: cannot listen on {shown_host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    port = getattr(server, "effective_port", args.port)  # "localhost" may listen on two addresses
+    say(f"print desk: http://{shown_host}:{port}/ (Ctrl-C to stop); audit log: {_shown(settings.audit_log)}")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        server.task_dispatcher.shutdown()
+        server.close()
+        app.extensions["pressroom.live"].stop()
+    return 0
+
+
+# -- pressroom personalise ----------------------------------------------------------------
+
+def parse_personalise_args(argv, root: Path) -> argparse.Namespace:
+    from .patient import COLUMNS
+    parser = argparse.ArgumentParser(
+        prog="pressroom personalise", description="Make personalised copies of leaflets, with a "
+        "'Prepared for' box on page 1 in the leaflet's language: one copy (--document and the "
+        "patient's fields) or a list (--csv). Writes only the file given with --out; patient data "
+        "goes nowhere else.",
+        epilog=f"CSV columns: {', '.join(COLUMNS)} (see the README). Field options are kept by your "
+        "shell's history; for lists, prefer --csv.")
+    _trees(parser, root)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--csv", type=Path, metavar="FILE", help="a list of patients (UTF-8 CSV, at most 200)")
+    source.add_argument("--document", metavar="DOC", help="the leaflet: its catalogue path "
+                        "(en/letter/leaflet-discectomy.pdf) or its procedure (slug or title)")
+    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write ('-': standard output)")
+    parser.add_argument("--language", default="", help="language of the leaflet (or of list rows without one)")
+    parser.add_argument("--paper", default="", help="paper of the leaflet (or of list rows without one)")
+    parser.add_argument("--large-print", action="store_true", help="the large-print edition (with --document)")
+    parser.add_argument("--name", default="", help="patient name")
+    parser.add_argument("--date", default="", help="procedure date, like 2026-03-14")
+    parser.add_argument("--arrival", default="", help="arrival time, like 07:30 or 7:30 AM")
+    parser.add_argument("--place", default="", help="where to come")
+    parser.add_argument("--surgeon", default="", help="the surgeon's name")
+    parser.add_argument("--nothing-after", default="", help="nothing to eat or drink after this time")
+    parser.add_argument("--note", default="", help="a short note (at most 300 characters)")
+    parser.add_argument("--audit-log", type=Path, default=None, metavar="FILE",
+                        help="append one line per copy or list (no patient data) to this file")
+    return parser.parse_args(argv)
+
+
+def personalise_main(argv, root: Path) -> int:
+    try:
+        args = parse_personalise_args(argv, root)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    from .build import Paths, plan
+    from .patient import PatientError, check_size, read_patient, read_rows
+    from .personalise import CopyError, Leaflets, NotFound
+    from .audit import AuditLog
+    out = None if args.out == "-" else Path(args.out)
+    if out is not None and not out.parent.is_dir():
+        print(f"error: --out {args.out}: the folder {_shown(out.parent)} does not exist", file=sys.stderr)
+        return 2
+    if out is not None and out.is_dir():
+        print(f"error: --out {args.out} is a folder; name the PDF file to write", file=sys.stderr)
+        return 2
+    paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=Path("."),
+                  shown_content=_shown(args.content), shown_layouts=_shown(args.layouts),
+                  shown_fonts=_shown(args.fonts))
+    try:
+        leaflets = Leaflets.of(plan(paths))
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"error: {len(exc.problems)} problem(s) in the content; nothing was written", file=sys.stderr)
+        return 1
+    except PressroomError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if args.csv is not None:
+            try:
+                check_size(args.csv.stat().st_size)
+                data = args.csv.read_bytes()
+            except OSError as exc:
+                print(f"error: --csv {args.csv}: {exc.strerror}", file=sys.stderr)
+                return 2
+            orders = leaflets.orders(read_rows(data), args.language.lower(), args.paper.lower())
+            batch = leaflets.batch(orders)
+            pdf, summary = batch.data, f"{batch.copies} cop{'y' if batch.copies == 1 else 'ies'}, {batch.pages} pages"
+            audit = ("list", batch.documents)
+        else:
+            job = leaflets.find(args.document, args.language, args.paper, args.large_print)
+            patient = read_patient({"name": args.name, "procedure_date": args.date, "arrival_time": args.arrival,
+                                    "place": args.place, "surgeon": args.surgeon,
+                                    "nothing_after": args.nothing_after, "note": args.note},
+                                   job.personal.charset)
+            copy = leaflets.copy(job.path, patient)
+            pdf = copy.data
+            summary = f"{job.path}, {copy.pages} pages" + (
+                f" (one more than the leaflet's {copy.budget}: the 'Prepared for' box needed the room)"
+                if copy.longer else "")
+            audit = ("copy", ((job.path, copy.edition, 1),))
+    except PatientError as exc:
+        for problem in exc.problems:
+            print(f"{_shown(args.csv) + ': ' if args.csv else ''}{_option_names(problem)}", file=sys.stderr)
+        print(f"error: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    except (NotFound, CopyError) as exc:
+        print(f"error: {'--' + exc.column.replace('_', '-') if isinstance(exc, NotFound) else 'copy'}: {exc}",
+              file=sys.stderr)
+        return 1
+    try:
+        if out is None:
+            sys.stdout.buffer.write(pdf)
+            sys.stdout.flush()
+        else:
+            out.write_bytes(pdf)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    if args.audit_log:
+        AuditLog(args.audit_log).record(*audit)
+    if out is not None:
+        print(f"wrote {_shown(out)}: {summary}")
+    return 0
+
+
+_OPTIONS = {"procedure_date": "--date", "arrival_time": "--arrival", "nothing_after": "--nothing-after"}
+
+
+def _option_names(problem) -> str:
+    """A form problem as the option that gave the field (`--date: ...`); list rows as they are."""
+    if problem.row or not problem.column:
+        return str(problem)
+    return f"{_OPTIONS.get(problem.column, '--' + problem.column)}: {problem.message}"

@@ -18,6 +18,19 @@ class Rendered:
 
 
 @dataclass(frozen=True)
+class Personal:
+    """How a document makes a personalised copy (leaflets): `render(patient)` gives the PDF
+    with its "Prepared for" box, in memory; `part(patient)` is that copy as one part of a
+    list (render.batch); `charset` is what its fonts can draw."""
+
+    render: Callable[..., Rendered]
+    part: Callable[..., object]
+    charset: frozenset
+    slug: str
+    max_pages: int | None
+
+
+@dataclass(frozen=True)
 class Job:
     path: str                   # relative to the output folder, posix
     kind: str                   # leaflet, guide, guide-booklet, brochure, ...
@@ -28,6 +41,7 @@ class Job:
     inputs: tuple[Path, ...]    # every file the PDF depends on
     render: Callable[[], Rendered]
     group: str | None = None    # jobs sharing a render (a booklet and its imposed file) run together
+    personal: Personal | None = None  # a leaflet: personalised copies (the print desk)
 
 
 def output_name(lang: str, kind: str, layout: Layout, slug: str | None = None,

@@ -89,6 +89,19 @@ class Strings:
         month = self.words["months"][day.month - 1]
         return self.format("date_format", day=day.day, month_name=month, year=day.year)
 
+    def long_date(self, day: dt.date) -> str:
+        """With the weekday, as a patient reads an appointment: "Tuesday, March 3, 2026"."""
+        return self.format("long_date_format", weekday=self.words["weekdays"][day.weekday()],
+                           day=day.day, month_name=self.words["months"][day.month - 1], year=day.year)
+
+    def time(self, clock: dt.time) -> str:
+        """A time of day in this language's way ("7:30 AM", "7:30 a. m.")."""
+        if clock.hour == 0 and clock.minute == 0:
+            return self.words["midnight"]
+        return self.format("time_format", hour=clock.hour, hour12=(clock.hour - 1) % 12 + 1,
+                           minute=f"{clock.minute:02d}",
+                           ampm=self.words["am" if clock.hour < 12 else "pm"])
+
 
 def placeholders(text) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(str(text)) if name} if isinstance(text, str) else set()
@@ -100,12 +113,25 @@ FIELDS = {
     "page_of": {"page", "pages"}, "version": {"version"}, "reviewed": {"date"},
     "next_review": {"date"}, "reviewed_by": {"name"}, "alt_qr": {"website"},
     "date_format": {"day", "month_name", "year"},
+    "long_date_format": {"weekday", "day", "month_name", "year"},
+    "time_format": {"hour", "hour12", "minute", "ampm"}, "time_on_date": {"time", "date"},
+    "midnight_before": {"date"},
 }
 
 
+# Fixed words that are lists, and how many items each must have.
+LISTS = {"months": 12, "weekdays": 7}
+
+
 def check_placeholders(strings: dict[str, Strings], shown_root: str, problems: Problems) -> None:
-    """A fixed word may use only the placeholders the renderers fill in."""
+    """A fixed word may use only the placeholders the renderers fill in; a list of names
+    (months, weekdays) has one for each."""
     for lang, table in strings.items():
+        for key, count in LISTS.items():
+            value = table.words.get(key)
+            if value is not None and not (isinstance(value, list) and len(value) == count
+                                          and all(isinstance(v, str) for v in value)):
+                problems.add(f"{shown_root}/{lang}.yaml", 0, f"expected a list of {count} names", key)
         for key, allowed in FIELDS.items():
             try:
                 extra = placeholders(table.words.get(key, "")) - allowed

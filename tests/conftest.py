@@ -91,3 +91,49 @@ def small(tmp_path, small_layouts, capsys):
             captured = capsys.readouterr()
             return Run(code, captured.out, captured.err)
     return Small()
+
+
+# -- the print desk --------------------------------------------------------------------------
+
+DESK_LAYOUTS = ("base.yaml", "leaflet-letter.yaml", "leaflet-letter-large.yaml")
+
+
+class DeskTree:
+    """A content tree, layouts and fonts, and the folder they were built into."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content, self.layouts, self.fonts, self.out = root / "content", root / "layouts", REPO / "fonts", root / "out"
+
+    def paths(self, out: Path | None = None):
+        from pressroom.build import Paths
+        return Paths(self.content, self.layouts, self.fonts, out or self.out)
+
+    def copy(self, target: Path) -> "DeskTree":
+        shutil.copytree(self.root, target)
+        return DeskTree(target)
+
+
+def make_desk_tree(root: Path) -> DeskTree:
+    """Two procedures in English, one of them also in Spanish; Letter in standard and large
+    print: six leaflets, built in about a second."""
+    tree = DeskTree(root)
+    (tree.content / "procedures").mkdir(parents=True)
+    (tree.content / "es" / "procedures").mkdir(parents=True)
+    for name in ("clinic.yaml", "glossary.yaml", "procedures/discectomy.yaml", "procedures/spinal-fusion.yaml",
+                 "es/clinic.yaml", "es/glossary.yaml", "es/procedures/spinal-fusion.yaml"):
+        shutil.copy(REPO / "content" / name, tree.content / name)
+    (tree.layouts / "strings").mkdir(parents=True)
+    for name in DESK_LAYOUTS:
+        shutil.copy(REPO / "layouts" / name, tree.layouts / name)
+    for lang in ("en", "es"):
+        shutil.copy(REPO / f"layouts/strings/{lang}.yaml", tree.layouts / f"strings/{lang}.yaml")
+    assert main(["--content", str(tree.content), "--layouts", str(tree.layouts), "--fonts", str(tree.fonts),
+                 "--out", str(tree.out), "--jobs", "1", "--quiet"], root=REPO) == 0
+    return tree
+
+
+@pytest.fixture(scope="session")
+def desk_tree(tmp_path_factory) -> DeskTree:
+    """The print desk's small tree, built once for the session (do not change it: copy it)."""
+    return make_desk_tree(tmp_path_factory.mktemp("desk") / "tree")

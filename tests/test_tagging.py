@@ -212,3 +212,25 @@ def test_pages_look_the_same_tagged_or_not(kind, monkeypatch, tmp_path):
         a = tagged[index].render(scale=1).to_pil().convert("RGB")
         b = plain[index].render(scale=1).to_pil().convert("RGB")
         assert ImageChops.difference(a, b).getbbox() is None, f"page {index + 1} differs"
+
+
+def test_personalised_copies_and_lists_are_tagged_too(tmp_path, capsys):
+    from pressroom.cli import main
+    one, many = tmp_path / "one.pdf", tmp_path / "list.pdf"
+    assert main(["personalise", "--document", "discectomy", "--language", "es", "--name", "Zyx Testpatient-Fake",
+                 "--date", "2026-12-14", "--arrival", "07:30", "--out", str(one)], root=REPO) == 0
+    rows = tmp_path / "list.csv"
+    rows.write_text("name,document,language,date,arrival_time\nZyx One-Fake,discectomy,en,2026-12-14,07:30\n"
+                    "Zyx Two-Fake,kyphoplasty,es,2026-12-14,08:00\n")
+    assert main(["personalise", "--csv", str(rows), "--out", str(many)], root=REPO) == 0
+    capsys.readouterr()
+    for path in (one, many):
+        report = validator.validate_pdf(str(path), profile="ua1")
+        assert report.is_compliant, [f.rule_id for f in report.failures]
+    read = read_aloud(one)
+    assert read[0][0] == "H1" and read[1] == ("H2", "Preparado para") and read[2] == ("P", "Zyx Testpatient-Fake")
+    cells = [role for role, _ in read[3:7]]
+    assert cells == ["TH", "TD", "TH", "TD"]  # label and value rows of a real table
+    tree, _ = structure(many)
+    parts = [el for el in tree.walk() if el.role == "Part"]
+    assert len(parts) == 2

@@ -8,13 +8,15 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 
 from .. import model as m
 from ..jargon import glossary_terms_used, texts
-from ..jobs import Job, Rendered, output_name
+from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
-from .common import (Context, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings, page_canvas, esc,
-                     furniture_canvas, holding, para, procedure_flowables, review_line, style_role, tag_story)
+from .common import (Context, RenderError, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings,
+                     page_canvas, esc, furniture_canvas, holding, para, procedure_flowables, review_line,
+                     style_role, tag_story)
 from .tagging import Node, marked
 from .logo import draw_logo, load_logo
 from .misfit import CatchesTooTall, Misfit, Misfits, TooTall, explained, words_to_cut
+from .prepared import prepared_box
 
 
 class _MeasuredDoc(CatchesTooTall, BaseDocTemplate):
@@ -36,11 +38,14 @@ class _MeasuredDoc(CatchesTooTall, BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.getPlainText(), key, level=level, closed=False)
 
 
-_ROLES = {"title": "H1", "heading": "H2", "box_heading": "H2", "words_heading": "H2"}
+_ROLES = {"title": "H1", "heading": "H2", "box_heading": "H2", "words_heading": "H2", "prepared_heading": "H2"}
 
 
-def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str, m.Text]]) -> list:
+def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str, m.Text]],
+          patient=None, width: float = 0.0) -> list:
     out = procedure_flowables(proc, ctx, styles)
+    if patient is not None:  # a personalised copy: the box right under the title
+        out[1:1] = prepared_box(patient, ctx, styles, width)
     if words:
         out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
     return out + [para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])]
@@ -114,12 +119,14 @@ def _text(canv, text: str, style, x: float, y: float, align_right: bool = False)
     (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
 
 
-def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = ()) -> Rendered:
-    lay = ctx.layout
-    styles = Styles(ctx)
+def page_templates(lay, suffix: str = "", pagesize: bool = False) -> list[PageTemplate]:
+    """Page 1 under the full band, later pages under the thin one. `suffix` names them apart
+    when several copies share a document; `pagesize` sets each template's paper (copies of
+    Letter and A4 leaflets may share one)."""
     mg = lay.margins
     gap, footer = lay.size("band_gap"), lay.size("footer")
     frame_w = lay.width - mg.left - mg.right
+    size = (lay.width, lay.height) if pagesize else None
 
     def frame(band: float, fid: str) -> Frame:
         top = lay.height - band - gap
@@ -127,8 +134,23 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
         return Frame(mg.left, bottom, frame_w, top - bottom, id=fid, leftPadding=0, rightPadding=0,
                      topPadding=0, bottomPadding=0)
 
+    return [PageTemplate(f"first{suffix}", [frame(lay.size("band"), "first")],
+                         autoNextPageTemplate=f"later{suffix}", pagesize=size),
+            PageTemplate(f"later{suffix}", [frame(lay.size("band_later"), "later")], pagesize=size)]
+
+
+def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = (),
+                   patient=None) -> Rendered:
+    """The leaflet; with a `patient`, a personalised copy (in memory like every render) whose
+    "Prepared for" box may take it one page past the layout's budget."""
+    lay = ctx.layout
+    styles = Styles(ctx)
+    mg = lay.margins
+    frame_w = lay.width - mg.left - mg.right
+    first, later = page_templates(lay)
+
     pages: list[int] = []
-    content = story(proc, ctx, styles, list(words))
+    content = story(proc, ctx, styles, list(words), patient, frame_w)
     root = Node("Document")
     tag_story(content, root, style_role(_ROLES))
     draw = furniture(ctx, proc.title.plain, proc.review, styles, root.add("P"))
@@ -141,10 +163,7 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
         doc = _MeasuredDoc(buffer, **doc_settings(ctx, proc.title.plain, proc.summary.plain),
                            leftMargin=mg.left, rightMargin=mg.right, topMargin=mg.top,
                            bottomMargin=mg.bottom)
-        doc.addPageTemplates([
-            PageTemplate("first", [frame(lay.size("band"), "first")], autoNextPageTemplate="later"),
-            PageTemplate("later", [frame(lay.size("band_later"), "later")]),
-        ])
+        doc.addPageTemplates([first, later])
         doc.canvasmaker = furniture_canvas(counting_draw, page_canvas(ctx, root, proc.title.plain))
         return doc
 
@@ -152,17 +171,29 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
     try:
         data, doc = build_pdf(factory, content)
     except TooTall as exc:
+        if patient is not None:
+            raise RenderError("the 'Prepared for' box is taller than a page: shorten the note") from None
         raise Misfits([exc.misfit(lay, proc.origin, body.leading)]) from None
     total = pages[0] if pages else 0
+    if patient is not None:
+        if lay.max_pages and total > lay.max_pages + 1:
+            raise RenderError(f"with the 'Prepared for' box this leaflet needs {total} pages, more than "
+                              f"the {lay.max_pages + 1} a copy may have: shorten the note or the place")
+        return Rendered(data, total)
     if lay.max_pages and total > lay.max_pages:
-        later = frame(lay.size("band_later"), "x")._height
-        over = (total - lay.max_pages - 1) * later + doc.used_on_last_page
-        height = frame(lay.size("band"), "x")._height + (total - 2) * later + doc.used_on_last_page
+        later_h = later.frames[0]._height
+        over = (total - lay.max_pages - 1) * later_h + doc.used_on_last_page
+        height = first.frames[0]._height + (total - 2) * later_h + doc.used_on_last_page
         own = texts(proc)
         raise Misfits([Misfit(proc.origin, "the leaflet", f"on {lay.max_pages} pages", lay.name, over,
                               max(1, round(over / body.leading)), words_to_cut(own, over, height),
                               " or move detail to the guide", tuple(own))])
     return Rendered(data, total)
+
+
+def _part(proc: m.Procedure, ctx: Context, words, patient):
+    from .batch import Part
+    return Part(proc, ctx, words, patient)
 
 
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
@@ -171,9 +202,15 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     check_edition(layout, {"band": "masthead", "band_later": "masthead_small"})
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
-    return [Job(path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
-                lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
-                inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
-                render=lambda proc=proc, words=tuple(glossary_terms_used(proc, cat.glossary, limit, cat.lang)):
-                explained(lambda c: render_leaflet(proc, c, words), ctx))
-            for proc in cat.procedures]
+    out = []
+    for proc in cat.procedures:
+        words = tuple(glossary_terms_used(proc, cat.glossary, limit, cat.lang))
+        out.append(Job(
+            path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
+            lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
+            inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
+            render=lambda proc=proc, words=words: explained(lambda c: render_leaflet(proc, c, words), ctx),
+            personal=Personal(lambda patient, proc=proc, words=words: render_leaflet(proc, ctx, words, patient),
+                              lambda patient, proc=proc, words=words: _part(proc, ctx, words, patient),
+                              ctx.fonts.charset, proc.slug, layout.max_pages)))
+    return out

@@ -33,7 +33,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 # Roles whose drawing is content (a marked-content sequence); the rest only group.
 LEAVES = frozenset({"P", "H1", "H2", "H3", "H4", "H5", "H6", "Lbl", "LBody", "Caption", "Figure",
-                    "TOCI", "Span"})
+                    "TOCI", "Span", "TH", "TD"})
 _ANNOT_KEYS = 100_000  # ParentTree keys for link annotations start here; pages count from 0
 
 
@@ -45,10 +45,13 @@ class Node:
     kids: list["Node"] = field(default_factory=list)
     alt: str | None = None
     text: str | None = None   # plain words, where a link inside needs a description
+    lang: str | None = None   # where it differs from the document's (a list of copies)
+    scope: str | None = None  # a table header's: Row or Column
     parent: "Node | None" = field(default=None, repr=False)
 
-    def add(self, role: str, alt: str | None = None) -> "Node":
-        node = Node(role, alt=alt, parent=self)
+    def add(self, role: str, alt: str | None = None, lang: str | None = None,
+            scope: str | None = None) -> "Node":
+        node = Node(role, alt=alt, lang=lang, scope=scope, parent=self)
         self.kids.append(node)
         return node
 
@@ -292,6 +295,10 @@ def _write_structure(canv, rec: _Recorder) -> None:
         d["K"] = pdfdoc.PDFArray(kids)
         if node.alt:
             d["Alt"] = pdfdoc.PDFString(node.alt)
+        if node.lang:
+            d["Lang"] = pdfdoc.PDFString(node.lang)
+        if node.scope:
+            d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(node.scope)})
         return ref
 
     root = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
