@@ -204,7 +204,10 @@ def load_yaml(path: Path, shown: str, problems: Problems, root: Path):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         what = exc.problem or exc.context or "not valid YAML"
-        problems.add(shown, line, f"invalid YAML: {what}")
+        if "nesting depth" in what:  # libyaml's own cap (PyYAML 6.0.4 on): the same limit, told alike
+            problems.add(shown, line, _TooDeep.message)
+        else:
+            problems.add(shown, line, f"invalid YAML: {what}")
         return None
     except yaml.YAMLError as exc:
         problems.add(shown, 0, f"invalid YAML: {exc}")
