@@ -118,16 +118,20 @@ def main(argv=None, root: Path | None = None) -> int:
     return run_once(args)
 
 
+def _proofs_current(args, manifest: dict) -> bool:
+    from .proofs import proofs_current  # imported only with --proofs: "nothing to do" stays quick
+    return proofs_current(args.out, manifest, args.proof_dpi)
+
+
 def run_once(args) -> int:
     from .state import MANIFEST, Trees, up_to_date
     from .output import interrupted, read_manifest
-    from .proofs import proofs_current
     trees = Trees(args.content, args.layouts, args.fonts)
     manifest = read_manifest(args.out / MANIFEST).manifest
     # --strict must re-read the content: the last build may have passed with warnings
     if (not (args.force or args.check or args.strict) and not interrupted(args.out)
             and args.compare is None and up_to_date(args.out, manifest, trees)
-            and not (args.proofs and not proofs_current(args.out, manifest, args.proof_dpi))):
+            and not (args.proofs and not _proofs_current(args, manifest))):
         if not args.quiet:
             print(f"nothing to do: {len(manifest['documents'])} PDFs up to date in {_shown(args.out)}")
         return 0
