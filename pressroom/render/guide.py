@@ -283,9 +283,9 @@ class GuideBook:
         if clinic.after_hours:
             phones.append(s.phrase("after_hours", clinic.after_hours, bold=True))
         lines.append(" · ".join(phones))
-        web = [esc(x) for x in (clinic.website, clinic.email) if x]
-        if web:
-            lines.append(" · ".join(web))
+        # the website and the e-mail address each on a line of its own: joined, a long
+        # address had to break inside itself ("care@…example. / org") on narrow pages
+        lines += [esc(x) for x in (clinic.website, clinic.email) if x]
         lines.append(f"<b>{s.phrase('emergency', clinic.emergency)}</b>")
         return lines
 
