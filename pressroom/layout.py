@@ -112,7 +112,7 @@ class Layout:
     figure_colors: dict = field(default_factory=dict)  # layout colour -> its placeholder in figure SVGs
     press: bool = False            # also build a press edition (see `press_edition`)
     pdfx: dict | None = None       # press files: {standard, condition, info[, profile]} (see tagging.declare_pdfx)
-    black: tuple = ()              # press files: colour names printed as 100 % K (`inks.black`)
+    black: tuple = ()              # press files: "#rrggbb" printed as 100 % K (`inks.black`: names or hex)
     min_tint: float = 0.0          # press files: no ink below this fraction (`inks.min_tint`)
     max_ink: float = 400.0         # press files: the condition's total ink limit, per cent (`preflight.max_ink`)
     min_ppi: int = 0               # press files: images below this at their placed size are warned about
@@ -359,16 +359,16 @@ def _inks(block, colors: dict, err) -> tuple[tuple[str, ...], float]:
         return (), 0.0
     black = block.get("black") or []
     if not isinstance(black, list) or not all(isinstance(n, str) for n in black):
-        err("inks.black", "expected a list of colour names from colors:, like [text, muted]")
+        err("inks.black", "expected a list of colour names from colors: or \"#rrggbb\", like [text, muted]")
         black = []
     for name in black:
-        if name not in colors:
+        if name not in colors and not re.fullmatch(r"#[0-9a-f]{6}", name):
             err("inks.black", f"no colour {name!r} in colors{did_you_mean(name, colors)}")
     tint = _percent(block.get("min_tint", "0%"))
     if tint is None or tint > 20:
         err("inks.min_tint", f"expected a percentage up to 20%, like 5%, found {block.get('min_tint')!r}")
         tint = 0.0
-    return tuple(n for n in black if n in colors), tint / 100
+    return tuple(colors.get(n, n) for n in black if n in colors or n.startswith("#")), tint / 100
 
 
 def _preflight(block, err) -> tuple[float, int]:

@@ -76,9 +76,9 @@ class _Scan:
             elif op in ("rg", "RG", "sc", "SC") and len(operands) == 3:
                 self.rgb = True
             elif op in ("cs", "CS"):
-                current[op.lower()] = _separation(spaces.get(operands[0]))
+                current["fill" if op == "cs" else "stroke"] = _separation(spaces.get(operands[0]))
             elif op in ("scn", "SCN"):
-                spot = current.get(op[:3].lower())
+                spot = current.get("fill" if op == "scn" else "stroke")
                 if spot and operands:
                     self.colour((float(operands[0]),), spot)
             elif op == "Do":
@@ -109,9 +109,8 @@ class _Scan:
         if space != "/DeviceCMYK":
             self.rgb = self.rgb or space in ("/DeviceRGB", "/CalRGB")
             return
-        from pypdf.filters import _xobj_to_image
-        img = _xobj_to_image(obj)[2]
-        if img.mode != "CMYK":
+        img = obj.decode_as_image()
+        if img is None or img.mode != "CMYK":
             return
         img.thumbnail((_SAMPLE, _SAMPLE), Image.Resampling.NEAREST)
         c, m, y, k = img.split()

@@ -26,7 +26,7 @@ REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")  # marks print on every 
 
 def inks_for(layout, brand) -> Inks:
     """The inks a press edition of `layout` prints `brand` with (see `inks`)."""
-    return _inks(tuple(layout.colors[name] for name in layout.black), brand, layout.profile, layout.min_tint)
+    return _inks(layout.black, brand, layout.profile, layout.min_tint)
 
 
 @lru_cache(maxsize=16)
