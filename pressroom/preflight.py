@@ -153,9 +153,9 @@ def scan(data: bytes) -> _Scan:
 
 def preflight(data: bytes, layout, clinic, at: tuple[str, int], estimated: bool) -> tuple[dict, list]:
     """(the summary, its warnings) for one press file. An over-limit brand ink is located at
-    its line of clinic.yaml, a low-resolution image at the clinic's logo (the only image),
+    its line of clinic.yaml, a low-resolution image at the clinic's logo file (the only image),
     anything else at `at`, the layout's `preflight:` line."""
-    brand, logo = clinic.brand, clinic.origins.get("logo")
+    brand, logo = clinic.brand, clinic.logo
     s = scan(data)
     names = {"C": "cyan", "M": "magenta", "Y": "yellow", "K": "black"}
     summary = {
@@ -180,7 +180,7 @@ def preflight(data: bytes, layout, clinic, at: tuple[str, int], estimated: bool)
                                 "colour's inks so they add up to at most that"))
     for image in s.images:
         if layout.min_ppi and image["ppi"] < layout.min_ppi - 0.5:
-            where = (logo.path, logo.line) if logo is not None else at
+            where = (logo.shown, 0) if logo is not None else at  # the file to replace
             problems.append(warning(*where, f"{image['pixels'][0]} × {image['pixels'][1]} px is only {image['ppi']} "
                                     f"ppi at its placed size ({image['placed_in'][0]:.2f} × {image['placed_in'][1]:.2f} "
                                     f"in) in layout {layout.name}; print shops need {layout.min_ppi} ppi "
