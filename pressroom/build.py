@@ -7,7 +7,7 @@ good build.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -19,13 +19,13 @@ from .fonts import FontError, FontSet, load_fontset
 from .layout import Layout, LayoutSpec, load_layouts, press_edition, resolve_layout
 from .inputs import Refused, list_tree, read_bytes
 from .output import (STAGING, OutputLock, Staging, check_out_folder, interrupted, manifest_bytes,
-                     output_name_problem, read_manifest, recover, removable)
+                     output_name_problem, read_manifest, recover, removable, valid_preflight)
 from .jargon import jargon_warnings
 from .parallel import render_jobs
 from .readability import assess_all, over_target
 from .report import report_html
 from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output_intact, tree_hash
-from .jobs import Job, edition_name
+from .jobs import Job, Rendered, edition_name
 from .render import brochure, guide, leaflet
 from .render.common import Context
 from .strings import FALLBACK, check_clinic_phrases, check_glyphs, check_placeholders, load_strings
@@ -105,8 +105,10 @@ def plan(paths: Paths) -> Plan:
     charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
     figures = figure_names(trees.listings["layouts"])  # the known figures are the files present
     draws = any(str(s.data.get("kind")) in ("guide", "brochure") for s in concrete)
+    profiles = _Profiles(trees.listings["layouts"], paths.shown_layouts, problems)
     catalogues, content_warnings = load_content(trees.listings["content"], paths.shown_content,
-                                                charset, figures if draws else None)
+                                                charset, figures if draws else None,
+                                                profiles.first(sorted(concrete, key=lambda s: s.name)))
     warnings.extend(content_warnings)
     warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
@@ -139,9 +141,11 @@ def plan(paths: Paths) -> Plan:
                              f"unknown kind {layout.kind!r}; use one of {', '.join(JOB_MAKERS)}", "kind")
                 continue
             for edition in (layout, press_edition(layout)) if layout.press else (layout,):
+                if edition.color_mode == "cmyk" and edition.pdfx and edition.pdfx.get("profile"):
+                    edition = replace(edition, profile=profiles.read(spec, edition.pdfx["profile"]))
                 ctx = Context(edition, fontsets[spec.name], strings[cat.lang], cat.clinic, artworks)
                 try:
-                    jobs.extend(_jobs_for(cat, edition, ctx, paths))
+                    jobs.extend(_jobs_for(cat, edition, ctx, paths, spec.where("preflight")))
                 except ContentError as exc:  # a layout a renderer refuses: report it with the rest
                     problems.extend(exc.problems)
     problems.raise_if_any()
@@ -150,6 +154,47 @@ def plan(paths: Paths) -> Plan:
         warnings.append(warning(paths.shown_content, 0, "nothing to build: add procedures/*.yaml, "
                                 "guide.yaml or brochure.yaml"))
     return Plan(jobs, warnings, catalogues, trees, strings)
+
+
+class _Profiles:
+    """The CMYK output profiles press layouts name (`pdfx.profile`, a file in the layouts
+    folder), each read and checked once; a missing or unreadable one is the layout's error."""
+
+    def __init__(self, listing, shown_root: str, problems: Problems):
+        self.listing, self.shown_root, self.problems = listing, shown_root, problems
+        self._read: dict[str, bytes | str] = {}
+
+    def _load(self, rel: str) -> bytes | str:
+        if rel not in self._read:
+            from .inks import profile_check
+            if not isinstance(rel, str) or not self.listing.has(rel):
+                self._read[rel] = f"no file {rel!r} in {self.shown_root} (put the CMYK profile there)"
+            else:
+                try:
+                    data = read_bytes(self.listing.path(rel), self.listing.root, limits.MAX_PROFILE_BYTES)
+                    fault = profile_check(data)
+                    self._read[rel] = f"{self.shown_root}/{rel} {fault}" if fault else data
+                except Refused as exc:
+                    self._read[rel] = f"{self.shown_root}/{rel} {exc}"
+        return self._read[rel]
+
+    def read(self, spec: LayoutSpec, rel: str) -> bytes | None:
+        data = self._load(rel)
+        if isinstance(data, str):
+            self.problems.add(*spec.where("pdfx"), data, "pdfx.profile")
+            return None
+        return data
+
+    def first(self, specs: list[LayoutSpec]) -> bytes | None:
+        """The profile of the first press layout that names a readable one: it turns a
+        brand colour given only in CMYK into the RGB office files use."""
+        for spec in specs:
+            pdfx = spec.data.get("pdfx")
+            if spec.data.get("color_mode") == "cmyk" or spec.data.get("press"):
+                rel = pdfx.get("profile") if isinstance(pdfx, dict) else None
+                if rel and isinstance(self._load(rel), bytes):
+                    return self._read[rel]
+        return None
 
 
 def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:
@@ -163,12 +208,32 @@ def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:
     return used
 
 
-def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths) -> list[Job]:
+def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths,
+              at: tuple[str, int] = ("", 0)) -> list[Job]:
     inputs = tuple(cat.files["clinic"]) + layout.sources + ctx.fonts.files + (
         paths.layouts / "strings" / "en.yaml", paths.layouts / "strings" / f"{cat.lang}.yaml")
     if layout.kind in ("guide", "brochure"):  # they draw figures; a changed SVG rebuilds them
         inputs += tuple(art.path for _, art in sorted(ctx.figures.items()))
-    return list(JOB_MAKERS[layout.kind](cat, layout, ctx, inputs))
+    if layout.profile is not None:  # a press file's inks come from its profile
+        inputs += (paths.layouts / layout.pdfx["profile"],)
+    jobs = list(JOB_MAKERS[layout.kind](cat, layout, ctx, inputs))
+    return [_preflighted(job, ctx, at) if job.layout.color_mode == "cmyk" else job for job in jobs]
+
+
+def _preflighted(job: Job, ctx: Context, at: tuple[str, int]) -> Job:
+    """A press job whose result carries its preflight summary and warnings."""
+    from .preflight import preflight
+    from .prepress import inks_for
+    render = job.render
+
+    def checked() -> Rendered:
+        done = render()
+        summary, problems = preflight(done.data, job.layout, ctx.clinic, at,
+                                      inks_for(job.layout, ctx.clinic.brand).estimated)
+        seen = {(w.path, w.message.split(" is only ")[0]) for w in done.warnings}
+        extra = tuple(p for p in problems if (p.path, p.message.split(" is only ")[0]) not in seen)
+        return replace(done, warnings=done.warnings + extra, preflight=summary)
+    return replace(job, render=checked)
 
 
 def _check_outputs(jobs: list[Job], out: Path) -> None:
@@ -208,9 +273,11 @@ def check(paths: Paths) -> list[tuple[Path, str]]:
     return out
 
 
-def _current(entry: dict | None, record: dict, out: Path, hasher: Hasher) -> bool:
-    """Built from exactly these inputs, and the file is still what was written."""
-    return entry is not None and entry.get("inputs") == record and output_intact(out, entry, hasher)
+def _current(entry: dict | None, record: dict, out: Path, hasher: Hasher, press: bool = False) -> bool:
+    """Built from exactly these inputs, and the file is still what was written (a press
+    file's entry with its preflight summary)."""
+    return entry is not None and entry.get("inputs") == record and output_intact(out, entry, hasher) \
+        and (not press or valid_preflight(entry.get("preflight")))
 
 
 def _entry(job: Job, pdf, record: dict, paths: Paths) -> dict:
@@ -218,7 +285,8 @@ def _entry(job: Job, pdf, record: dict, paths: Paths) -> dict:
     return {"path": job.path, "kind": job.kind, "language": job.lang, "paper": job.layout.paper,
             "edition": edition_name(job.layout), "layout": job.layout.name, "title": job.title,
             "pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest(),
-            "source": _source_label(job, paths), "inputs": record}
+            "source": _source_label(job, paths), "inputs": record,
+            **({"preflight": pdf.preflight} if pdf.preflight is not None else {})}
 
 
 def _reading_target(catalogues: list[m.Catalogue]) -> float:
@@ -259,7 +327,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         old = {e["path"]: e for e in last.manifest.get("documents", [])}
         records = {job.path: inputs_of(job.inputs, trees, hasher) for job in jobs}
         todo = [job for job in jobs
-                if force or not _current(old.get(job.path), records[job.path], paths.out, hasher)]
+                if force or not _current(old.get(job.path), records[job.path], paths.out, hasher,
+                                         job.layout.color_mode == "cmyk")]
         emit("planned", {"count": len(todo)})
         rendered, readings = render_jobs(todo, workers, lambda job: emit("rendered", {"path": job.path}),
                                          side=lambda: assess_all(the_plan.catalogues))
@@ -316,7 +385,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
                     staging.add(job.path, rendered[job.path].data)
             for rel in sorted(put):
                 staging.add(rel, put[rel])
-            staging.add(REPORT, report_html(readings, target, pdfs))
+            staging.add(REPORT, report_html(readings, target, pdfs,
+                                            {e["path"]: e["preflight"] for e in entries if "preflight" in e}))
             staging.add(MANIFEST, manifest_bytes(manifest))
             try:
                 staging.commit(remove)

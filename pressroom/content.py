@@ -19,7 +19,8 @@ from .errors import Problem, Problems, closest, did_you_mean, warning
 from .images import RASTER, LogoError, check_raster, check_svg
 from .inputs import Listing, Refused, read_bytes
 from .limits import (MAX_ADDRESS_LINE, MAX_CLINIC_NAME, MAX_EMAIL, MAX_FOOTER_FIELD, MAX_GLOSSARY_TERMS,
-                     MAX_HEADING, MAX_ITEM, MAX_JARGON, MAX_PHONE, MAX_TERM, MAX_TEXT, MAX_WEBSITE)
+                     MAX_HEADING, MAX_ITEM, MAX_JARGON, MAX_PHONE, MAX_SPOT, MAX_TERM, MAX_TEXT,
+                     MAX_WEBSITE)
 from .strings import CLINIC_SLOTS, is_number, pasted_fault
 from .sources import Map, Seq, as_written, load_yaml
 from .text import TextError, email_address, missing_glyphs, render_template, to_markup, web_address
@@ -164,6 +165,50 @@ class FileReader:
             return value
         self.error(line, field, f"expected a date written YYYY-MM-DD, found {value!r}")
         return None
+
+    def brand_colour(self, value, line: int, field: str, default: str,
+                     profile: bytes | None) -> tuple[str, m.Ink | None]:
+        """A brand colour: hex, or {rgb, cmyk, spot} as a brand guide gives it. The hex is what
+        office files and contrast checks use (from cmyk through `profile` if not given)."""
+        if not isinstance(value, Map):
+            return self.colour(value, line, field, default), None
+        if not self.mapping(value, line, field, optional=fields.keys("ink")):
+            return default, None
+        rgb = value.get("rgb")
+        rgb = self.colour(rgb, value.line_of("rgb"), f"{field}.rgb", default) if rgb is not None else None
+        cmyk = self.cmyk(value.get("cmyk"), value.line_of("cmyk"), f"{field}.cmyk")
+        spot = None
+        if value.get("spot") is not None:
+            spot = self.string(value["spot"], value.line_of("spot"), f"{field}.spot", limit=MAX_SPOT)
+            if "cmyk" not in value:
+                self.error(value.line_of("spot"), f"{field}.spot", "a spot colour needs its process "
+                           "equivalent too: add cmyk: [C, M, Y, K] from the brand guide")
+        if rgb is None and "cmyk" not in value:
+            self.error(value.line, field, "give the colour as rgb: \"#rrggbb\", cmyk: [C, M, Y, K] or both")
+            return default, None
+        if cmyk is None:
+            return rgb or default, None
+        if rgb is None:
+            from .inks import cmyk_to_rgb
+            rgb = cmyk_to_rgb(tuple(v / 100 for v in cmyk), profile)
+        return rgb, m.Ink(cmyk, spot, self.origin(value.line_of("cmyk"), f"{field}.cmyk"))
+
+    def cmyk(self, value, line: int, field: str) -> tuple[float, float, float, float] | None:
+        """Four ink percentages, each 0 or 5-100 (a fainter ink drops out on press)."""
+        if value is None:
+            return None
+        numbers = isinstance(value, Seq) and len(value) == 4 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        if not numbers or not all(0 <= v <= 100 for v in value):
+            self.error(line, field, f"expected four ink percentages [C, M, Y, K] from 0 to 100, like "
+                       f"[70, 95, 0, 5], found {as_written(value) if not isinstance(value, Seq) else list(value)!r}")
+            return None
+        for name, v in zip("CMYK", value):
+            if 0 < v < 5:
+                self.error(line, field, f"{name} {v:g} % is too faint to print (it drops out on press); "
+                           "write 0 or at least 5")
+                return None
+        return tuple(float(v) for v in value)
 
     def colour(self, value, line: int, field: str, default: str) -> str:
         if value is None:
@@ -321,9 +366,10 @@ class ContentLoader:
     """Loads one content tree (and its language folders) against fonts and figures."""
 
     def __init__(self, listing: Listing, shown_root: str, charset: frozenset[int],
-                 figures: frozenset[str] | None, problems: Problems):
+                 figures: frozenset[str] | None, problems: Problems, profile: bytes | None = None):
         self.listing, self.root, self.shown_root = listing, listing.root, shown_root.rstrip("/")
         self.charset, self.figures, self.problems = charset, figures, problems
+        self.profile = profile  # the press profile: RGB of a brand colour given only in CMYK
 
     def shown(self, path: Path) -> str:
         return f"{self.shown_root}/{path.relative_to(self.root).as_posix()}"
@@ -364,12 +410,15 @@ class ContentLoader:
                    "primary: \"#aa0000\" (without quotes YAML reads # and the rest of the line as a comment)")
         if brand is not None and r.mapping(brand, data.line_of("brand"), "brand",
                                            optional=fields.keys("brand")):
-            brand = m.Brand(
-                primary=r.colour(brand.get("primary"), brand.line_of("primary"), "brand.primary",
-                                 base_brand.primary),
-                accent=r.colour(brand.get("accent"), brand.line_of("accent"), "brand.accent",
-                                base_brand.accent),
-                origin=r.origin(brand.line_of("primary")))
+            given = {role: r.brand_colour(brand.get(role), brand.line_of(role), f"brand.{role}",
+                                          getattr(base_brand, role), self.profile)
+                     for role in ("primary", "accent")}
+            inherited = dict(base_brand.inks)  # a translation's clinic.yaml keeps the base's inks
+            inks = tuple((role, ink if brand.get(role) is not None else inherited.get(role))
+                         for role, (_, ink) in given.items())
+            brand = m.Brand(primary=given["primary"][0], accent=given["accent"][0],
+                            origin=r.origin(brand.line_of("primary")),
+                            inks=tuple((role, ink) for role, ink in inks if ink is not None))
         else:
             brand = base_brand
         language = s("language", base.language if base else "en")
@@ -559,7 +608,7 @@ class ContentLoader:
 
 
 def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
-                 figures: frozenset[str] | None) -> tuple[list[m.Catalogue], list]:
+                 figures: frozenset[str] | None, profile: bytes | None = None) -> tuple[list[m.Catalogue], list]:
     """All languages of a content tree; raises ContentError listing every problem.
     `figures` are the figure names content may use (None: any; nothing will draw them).
 
@@ -567,7 +616,7 @@ def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
     special file the listing refused is reported, never followed."""
     problems = Problems()
     root = listing.root
-    loader = ContentLoader(listing, shown_root, charset, figures, problems)
+    loader = ContentLoader(listing, shown_root, charset, figures, problems, profile)
     if not root.is_dir():
         problems.add(shown_root, 0, "content folder not found")
         problems.raise_if_any()

@@ -32,6 +32,9 @@ KINDS = {
     "date": "a date written YYYY-MM-DD (no quotes)",
     "colour": "a hex colour in quotes, like \"#1d4e89\"",
     "brand": "the clinic's colours",
+    "brand_colour": "a hex colour in quotes, like \"#1d4e89\", or its print values {rgb, cmyk, spot}",
+    "ink": "a colour as a brand guide gives it: rgb, cmyk and the spot colour's name",
+    "cmyk": "four ink percentages [C, M, Y, K], each 0 or from 5 to 100, like [70, 95, 0, 5]",
     "address": "the postal address, one line of text or a list of lines",
     "grade": "a school grade from 1 to 18",
     "language": "a language code like en, es or pt-br",
@@ -58,9 +61,20 @@ REVIEW = (
 )
 
 BRAND = (
-    Field("primary", "colour", description="The clinic's main colour: bands, headings, links, covers "
-          "(must keep white text readable, checked against WCAG AA)."),
-    Field("accent", "colour", description="The second colour: rules, bullets and highlights."),
+    Field("primary", "brand_colour", description="The clinic's main colour: bands, headings, links, covers "
+          "(must keep white text readable, checked against WCAG AA). A hex colour, or "
+          "{rgb, cmyk, spot} as the brand guide gives it."),
+    Field("accent", "brand_colour", description="The second colour: rules, bullets and highlights. A hex "
+          "colour, or {rgb, cmyk, spot} as the brand guide gives it."),
+)
+
+INK = (
+    Field("rgb", "colour", description="The colour on screen and in office files, like \"#5b2a86\" "
+          "(derived from cmyk through the press profile if left out)."),
+    Field("cmyk", "cmyk", description="The inks press files print it with, exactly: [C, M, Y, K] in per "
+          "cent, like [70, 95, 0, 5]."),
+    Field("spot", "plain", description="The spot colour it is printed with, like PANTONE 268 C: press "
+          "files print it as that separation, with cmyk as its process equivalent (needs cmyk)."),
 )
 
 SECTION = (
@@ -140,7 +154,7 @@ FILES: dict[str, tuple[Field, ...]] = {
 }
 
 # The parts of a file that are mappings of their own.
-PARTS: dict[str, tuple[Field, ...]] = {"review": REVIEW, "brand": BRAND, "section": SECTION,
+PARTS: dict[str, tuple[Field, ...]] = {"review": REVIEW, "brand": BRAND, "ink": INK, "section": SECTION,
                                        "guide_section": GUIDE_SECTION, "figure": FIGURE}
 
 

@@ -15,6 +15,7 @@ class Rendered:
     data: bytes
     pages: int
     warnings: tuple = ()  # Problems (errors.warning), e.g. a logo below 300 dpi; printed by the build
+    preflight: dict | None = None  # a press file's preflight summary (see preflight.py), in the manifest
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ PAPERS = {  # width x height in points, portrait
 _TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
              "margins", "sizes", "fonts", "colors", "styles", "panels", "description",
              "impose_on", "color_mode", "options", "contrast", "proofs", "figures",
-             "figure_colors", "press", "pdfx"}
+             "figure_colors", "press", "pdfx", "inks", "preflight"}
 _STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
                "align", "min_size", "hyphenate"}
 _FONT_FACES = ("regular", "bold", "italic", "bold_italic")
@@ -111,7 +111,12 @@ class Layout:
     figures: dict = field(default_factory=dict)        # place -> figure name (the covers' art)
     figure_colors: dict = field(default_factory=dict)  # layout colour -> its placeholder in figure SVGs
     press: bool = False            # also build a press edition (see `press_edition`)
-    pdfx: dict | None = None       # press files: {standard, condition, info} (see tagging.declare_pdfx)
+    pdfx: dict | None = None       # press files: {standard, condition, info[, profile]} (see tagging.declare_pdfx)
+    black: tuple = ()              # press files: "#rrggbb" printed as 100 % K (`inks.black`: names or hex)
+    min_tint: float = 0.0          # press files: no ink below this fraction (`inks.min_tint`)
+    max_ink: float = 400.0         # press files: the condition's total ink limit, per cent (`preflight.max_ink`)
+    min_ppi: int = 0               # press files: images below this at their placed size are warned about
+    profile: bytes | None = field(default=None, repr=False)  # pdfx.profile's bytes, read by build.plan
 
     def size(self, name: str) -> float:
         return self.sizes[name]  # a missing one raises MissingLayoutValue (see _Named)
@@ -309,12 +314,15 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         if not (isinstance(placeholder, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", placeholder)):
             err(f"figure_colors.{role}", f"expected a placeholder colour \"#rrggbb\", found {placeholder!r}")
     pdfx = d.get("pdfx")
-    if pdfx is not None and not (isinstance(pdfx, dict) and set(pdfx) == {"standard", "condition", "info"}
+    if pdfx is not None and not (isinstance(pdfx, dict) and {"standard", "condition", "info"} <= set(pdfx)
+                                 <= {"standard", "condition", "info", "profile"}
                                  and pdfx["standard"] in PDFX_STANDARDS
                                  and all(isinstance(v, str) and v for v in pdfx.values())):
         err("pdfx", f"expected {{standard: {' or '.join(PDFX_STANDARDS)}, condition: a registered "
-            "characterization (FOGRA39, CGATS TR 006), info: its description}; PDF/X-4 needs an embedded "
-            "CMYK profile that may be redistributed, and none is bundled")
+            "characterization (FOGRA39, CGATS TR 006), info: its description, profile: the condition's "
+            "CMYK profile in the layouts folder (optional, like profiles/FOGRA39L_coated.icc)}")
+    black, min_tint = _inks(d.get("inks"), colors, err)
+    max_ink, min_ppi = _preflight(d.get("preflight"), err)
     if not isinstance(d.get("press", False), bool):
         err("press", "expected true or false")
     elif d.get("press") and (d.get("kind") not in ("leaflet", "guide") or d.get("color_mode") == "cmyk"):
@@ -332,7 +340,54 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
         options=dict(d.get("options") or {}), shown=spec.shown, proof_dpi=proof_dpi,
         figures=dict(figures), figure_colors={k: v.lower() for k, v in figure_colors.items()},
         press=bool(d.get("press", False)), pdfx=dict(pdfx) if isinstance(pdfx, dict) else None,
+        black=black, min_tint=min_tint, max_ink=max_ink, min_ppi=min_ppi,
     )
+
+
+def _percent(value) -> float | None:
+    """'5%' -> 5.0; anything else None."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value) if isinstance(value, str) else None
+    return float(match[1]) if match else None
+
+
+def _inks(block, colors: dict, err) -> tuple[tuple[str, ...], float]:
+    """`inks: {black: [colour names], min_tint: 5%}`: how a press file's colours print."""
+    if block is None:
+        return (), 0.0
+    if not isinstance(block, dict) or set(block) - {"black", "min_tint"}:
+        err("inks", "expected {black: [colour names printed as 100 % K], min_tint: the faintest ink, like 5%}")
+        return (), 0.0
+    black = block.get("black") or []
+    if not isinstance(black, list) or not all(isinstance(n, str) for n in black):
+        err("inks.black", "expected a list of colour names from colors: or \"#rrggbb\", like [text, muted]")
+        black = []
+    for name in black:
+        if name not in colors and not re.fullmatch(r"#[0-9a-f]{6}", name):
+            err("inks.black", f"no colour {name!r} in colors{did_you_mean(name, colors)}")
+    tint = _percent(block.get("min_tint", "0%"))
+    if tint is None or tint > 20:
+        err("inks.min_tint", f"expected a percentage up to 20%, like 5%, found {block.get('min_tint')!r}")
+        tint = 0.0
+    return tuple(colors.get(n, n) for n in black if n in colors or n.startswith("#")), tint / 100
+
+
+def _preflight(block, err) -> tuple[float, int]:
+    """`preflight: {max_ink: 300%, min_ppi: 300}`: what a press file's summary warns about."""
+    if block is None:
+        return 400.0, 0
+    if not isinstance(block, dict) or set(block) - {"max_ink", "min_ppi"}:
+        err("preflight", "expected {max_ink: the condition's total ink limit, like 300%, min_ppi: 300}")
+        return 400.0, 0
+    limit = _percent(block.get("max_ink", "400%"))
+    if limit is None or not 100 <= limit <= 400:
+        err("preflight.max_ink", f"expected a total ink limit from 100% to 400%, like 300%, found "
+            f"{block.get('max_ink')!r}")
+        limit = 400.0
+    ppi = block.get("min_ppi", 0)
+    if isinstance(ppi, bool) or not isinstance(ppi, int) or not 0 <= ppi <= 2400:
+        err("preflight.min_ppi", f"expected a whole number of pixels per inch, like 300, found {ppi!r}")
+        ppi = 0
+    return limit, ppi
 
 
 def press_edition(layout: Layout) -> Layout:

@@ -10,6 +10,7 @@ from __future__ import annotations
 MAX_YAML_BYTES = 2 * 1024 * 1024       # one content, layout or strings YAML file
 MAX_IMAGE_BYTES = 20 * 1024 * 1024     # one logo file (PNG, JPEG or SVG)
 MAX_FONT_BYTES = 50 * 1024 * 1024      # one font file
+MAX_PROFILE_BYTES = 4 * 1024 * 1024    # one ICC output profile (layouts/profiles/)
 MAX_OTHER_BYTES = 50 * 1024 * 1024     # any other file in an input tree (hashed, never parsed)
 MAX_FILES = 10_000                     # files in one input tree
 MAX_DEPTH = 32                         # folder nesting in one input tree
@@ -30,6 +31,7 @@ MAX_PHONE = 40                         # phone, after_hours or emergency number
 MAX_WEBSITE = 200                      # the clinic's website
 MAX_EMAIL = 254                        # the clinic's email address (the longest mail allows)
 MAX_ADDRESS_LINE = 120                 # one line of the clinic's address
+MAX_SPOT = 60                          # a spot colour's name (PANTONE 268 C)
 MAX_FOOTER_FIELD = 80                  # review id, version or reviewed_by (printed in every footer)
 MAX_TERM = 100                         # one glossary term or jargon entry
 MAX_GLOSSARY_TERMS = 2_000             # terms in one glossary.yaml

@@ -101,10 +101,21 @@ class Review(Located):
 
 
 @dataclass(frozen=True)
+class Ink:
+    """A brand colour as its brand guide gives it for print: C, M, Y, K in per cent, and
+    the spot colour it is printed with, if any."""
+
+    cmyk: tuple[float, float, float, float]
+    spot: str | None = None
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True)
 class Brand:
-    primary: str
+    primary: str                  # "#rrggbb": office files, contrast checks (derived from CMYK if not given)
     accent: str
     origin: Origin | None = None  # where clinic.yaml sets the brand, for contrast errors
+    inks: tuple = ()              # (role, Ink) for the colours given in CMYK: press files print those
 
 
 @dataclass(frozen=True)

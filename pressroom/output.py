@@ -67,6 +67,30 @@ def safe_relative(rel) -> bool:
     return all(p not in ("", ".", "..") and p.isprintable() for p in parts)
 
 
+def valid_preflight(summary) -> bool:
+    """A press file's preflight summary of the shape `preflight.preflight` writes (the
+    manifest is untrusted: anything else is rebuilt, never shown)."""
+    def strings(value) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    def number(value) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    return (isinstance(summary, dict)
+            and set(summary) == {"boxes", "inks", "max_ink", "ink_limit", "images", "fonts", "colour", "warnings"}
+            and isinstance(summary["boxes"], dict)
+            and all(isinstance(k, str) and isinstance(v, dict) and all(
+                isinstance(n, str) and isinstance(b, list) and len(b) == 4 and all(map(number, b))
+                for n, b in v.items()) for k, v in summary["boxes"].items())
+            and strings(summary["inks"]) and strings(summary["fonts"]) and strings(summary["warnings"])
+            and number(summary["max_ink"]) and number(summary["ink_limit"]) and isinstance(summary["colour"], str)
+            and isinstance(summary["images"], list) and all(
+                isinstance(i, dict) and set(i) == {"pixels", "placed_in", "ppi", "colour_space"}
+                and number(i["ppi"]) and isinstance(i["colour_space"], str)
+                and all(isinstance(i[k], list) and len(i[k]) == 2 and all(map(number, i[k]))
+                        for k in ("pixels", "placed_in")) for i in summary["images"]))
+
+
 def read_manifest(path: Path) -> ManifestRead:
     """The last build's manifest; entries that could point anywhere odd are dropped."""
     if not path.exists():
@@ -86,6 +110,8 @@ def read_manifest(path: Path) -> ManifestRead:
               and entry["path"].endswith(".pdf") and entry["path"] not in seen
               and isinstance(entry.get("sha256"), str) and _HEX64.fullmatch(entry["sha256"]))
         if ok:
+            if "preflight" in entry and not valid_preflight(entry["preflight"]):
+                entry = {k: v for k, v in entry.items() if k != "preflight"}
             docs.append(entry)
             seen.add(entry["path"])
         else:

@@ -1,8 +1,9 @@
 """What a print shop's preflight checks: CMYK colour, page boxes, marks, image resolution.
 
 Press output converts every colour as it is set on the canvas (one rule for vector
-colours, text and markup links alike) and every image with Pillow, so nothing RGB can
-reach the file; office output passes colours through unchanged.
+colours, text and markup links alike) and every image, through the layout's `Inks`
+(managed colour, see `inks`), so nothing RGB can reach the file; office output passes
+colours through unchanged.
 """
 
 from __future__ import annotations
@@ -10,31 +11,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import Image, ImageChops, ImageMath
-from reportlab.lib.colors import CMYKColor, toColor
+from functools import lru_cache
+
+from PIL import Image
+from reportlab.lib.colors import CMYKColorSep
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from .errors import Problem, warning
+from .inks import Inks, for_layout
 
-REGISTRATION = CMYKColor(1, 1, 1, 1)  # marks print on every plate
+REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")  # marks print on every plate, spot ones too
 
 
-def cmyk(value) -> CMYKColor:
-    """Any colour -> CMYK. Dark near-greys (body text) become black ink alone, so small
-    type stays sharp without four plates in register; other colours take black for their
-    darkness and C, M, Y for their hue (the usual device conversion, the same for images)."""
-    color = toColor(value)
-    if isinstance(color, CMYKColor):
-        return CMYKColor(color.cyan, color.magenta, color.yellow, color.black, density=color.density)
-    r, g, b = color.red, color.green, color.blue
-    luminance = 0.299 * r + 0.587 * g + 0.114 * b
-    if max(r, g, b) - min(r, g, b) <= 0.12 and luminance < 0.5:
-        return CMYKColor(0, 0, 0, round(1 - luminance, 4))
-    k = 1 - max(r, g, b)
-    if k >= 1:
-        return CMYKColor(0, 0, 0, 1)
-    return CMYKColor(*(round((1 - v - k) / (1 - k), 4) for v in (r, g, b)), round(k, 4))
+def inks_for(layout, brand) -> Inks:
+    """The inks a press edition of `layout` prints `brand` with (see `inks`)."""
+    return _inks(layout.black, brand, layout.profile, layout.min_tint)
+
+
+@lru_cache(maxsize=16)
+def _inks(black: tuple[str, ...], brand, profile: bytes | None, minimum: float) -> Inks:
+    return for_layout({hex_: hex_ for hex_ in black}, black, brand, profile, minimum)
 
 
 @dataclass(frozen=True)
@@ -89,14 +86,15 @@ def pdfx_canvas(base, pdfx: dict | None):
     return PdfxCanvas
 
 
-def new_canvas(buffer, settings: dict, sheet: Sheet, press: bool, font: str, links: bool = True,
+def new_canvas(buffer, settings: dict, sheet: Sheet, inks: Inks | None, font: str, links: bool = True,
                base=Canvas, pdfx: dict | None = None) -> Canvas:
     """A canvas (of class `base`) with the document settings of `common.doc_settings`, the
-    sheet's boxes and, for press, every colour forced to CMYK. `font` (an embedded one)
-    replaces ReportLab's default Helvetica, which would otherwise be listed unembedded."""
-    maker = pdfx_canvas(base if links else _PrintCanvas, pdfx if press else None)
+    sheet's boxes and, for press (`inks`), every colour set as the ink it prints with.
+    `font` (an embedded one) replaces ReportLab's default Helvetica, which would otherwise
+    be listed unembedded."""
+    maker = pdfx_canvas(base if links else _PrintCanvas, pdfx if inks else None)
     canv = maker(buffer, pagesize=sheet.media, invariant=settings["invariant"], lang=settings["lang"],
-                 enforceColorSpace=cmyk if press else None, pageCompression=1, initialFontName=font,
+                 enforceColorSpace=inks, pageCompression=1, initialFontName=font,
                  trimBox=sheet.trim_box, bleedBox=sheet.bleed_box)
     canv.setViewerPreference("Duplex", "DuplexFlipShortEdge")  # the sheet turns left to right
     canv.setTitle(settings["title"])
@@ -143,7 +141,7 @@ def press_setup(layout) -> tuple[Sheet, Marks]:
     return Sheet(layout.width, layout.height, bleed, slug), marks
 
 
-def press_canvas(sheet: Sheet, marks: Marks, pdfx: dict | None = None):
+def press_canvas(sheet: Sheet, marks: Marks, inks: Inks, pdfx: dict | None = None):
     """A canvas class for a document laid out at its trim size (Platypus frames, page
     furniture) that prints it as a press page: the media grows by bleed and slug, the
     origin sits at the trim corner on every page, every colour is CMYK, links are dropped,
@@ -152,7 +150,7 @@ def press_canvas(sheet: Sheet, marks: Marks, pdfx: dict | None = None):
 
     class PressCanvas(pdfx_canvas(_PrintCanvas, pdfx)):
         def __init__(self, *args, **kwargs):
-            kwargs.update(pagesize=sheet.media, enforceColorSpace=cmyk, trimBox=sheet.trim_box,
+            kwargs.update(pagesize=sheet.media, enforceColorSpace=inks, trimBox=sheet.trim_box,
                           bleedBox=sheet.bleed_box)
             super().__init__(*args, **kwargs)
             start_page(self, sheet)
@@ -245,27 +243,12 @@ def image_dpi(img: Image.Image, width_pt: float, height_pt: float) -> float:
     return min(img.width / (width_pt / 72), img.height / (height_pt / 72))
 
 
-def to_cmyk(img: Image.Image, background: str) -> Image.Image:
-    """Flatten transparency onto the colour it is printed on, then convert to CMYK the
-    way `cmyk` converts a colour, so a logo matches the vector colours around it."""
-    rgba = img.convert("RGBA")
-    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, background), rgba).convert("RGB")
-    r, g, b = flat.split()
-    k = ImageChops.invert(ImageChops.lighter(ImageChops.lighter(r, g), b))
-
-    def ink(channel):
-        return ImageMath.lambda_eval(
-            lambda a: a["convert"]((255 - a["v"] - a["k"]) * 255 / a["max"](255 - a["k"], 1), "L"),
-            v=channel, k=k, max=ImageMath.imagemath_max, convert=ImageMath.imagemath_convert)
-
-    return Image.merge("CMYK", [ink(r), ink(g), ink(b), k])
-
-
-def place_image(data: bytes, press: bool, background: str) -> PlacedImage:
+def place_image(data: bytes, inks: Inks | None, background: str) -> PlacedImage:
+    """An image as placed: for press (`inks`) flattened and converted to the condition's inks."""
     img = open_image(data)
     aspect = img.width / img.height
-    if press:
-        return PlacedImage(ImageReader(to_cmyk(img, background)), None, aspect)
+    if inks is not None:
+        return PlacedImage(ImageReader(inks.image(img, background)), None, aspect)
     return PlacedImage(ImageReader(BytesIO(data)), "auto", aspect)
 
 

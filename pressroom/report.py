@@ -1,4 +1,5 @@
-"""`report.html`: each document's reading level and hardest sentences, for reviewers."""
+"""`report.html`: each document's reading level and hardest sentences, for reviewers, and
+each press file's preflight summary, for the print shop."""
 
 from __future__ import annotations
 
@@ -11,7 +12,33 @@ table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6
 .over{color:#b42318;font-weight:bold}.ok{color:#1a7f37}td.n{text-align:right}li{margin:.3rem 0}"""
 
 
-def report_html(readings: list[Reading], target: float, pdfs: dict[str, list[str]]) -> bytes:
+def _preflight_html(preflights: dict[str, dict]) -> str:
+    """One section per press file: boxes, inks, total ink, images, fonts, warnings."""
+    if not preflights:
+        return ""
+    parts = ["<h2>Preflight (press files)</h2>"]
+    for path, p in sorted(preflights.items()):
+        boxes = "".join(f"<li>{escape(where)}: " + "; ".join(
+            f"{escape(name)} [{', '.join(f'{v:g}' for v in box)}]" for name, box in sorted(b.items())) + "</li>"
+            for where, b in p["boxes"].items())
+        images = "".join(f"<li>{i['pixels'][0]} × {i['pixels'][1]} px at {i['placed_in'][0]:g} × "
+                         f"{i['placed_in'][1]:g} in: {i['ppi']:g} ppi ({escape(i['colour_space'])})</li>"
+                         for i in p["images"]) or "<li>none</li>"
+        over = ' class="over"' if p["max_ink"] > p["ink_limit"] + 0.5 else ""
+        warnings = "".join(f'<li class="over">{escape(w)}</li>' for w in p["warnings"])
+        parts.append(
+            f"<h3>{escape(path)}</h3><ul><li>Page boxes (pt):<ul>{boxes}</ul></li>"
+            f"<li>Inks: {escape(', '.join(p['inks']))}</li>"
+            f"<li{over}>Maximum total ink: {p['max_ink']:g} % (limit {p['ink_limit']:g} %)</li>"
+            f"<li>Colour: {escape(p['colour'])}</li>"
+            f"<li>Images:<ul>{images}</ul></li>"
+            f"<li>Fonts (embedded subsets): {escape(', '.join(p['fonts']))}</li></ul>"
+            + (f"<p>Warnings:</p><ul>{warnings}</ul>" if warnings else '<p class="ok">No warnings.</p>'))
+    return "".join(parts)
+
+
+def report_html(readings: list[Reading], target: float, pdfs: dict[str, list[str]],
+                preflights: dict[str, dict] | None = None) -> bytes:
     """A self-contained page; no dates, so it is byte-identical for the same content."""
     rows = []
     for r in readings:
@@ -41,6 +68,7 @@ Formulas: {escape(", ".join(formulas))}. Titles and headings are left out; each 
 </tbody></table>
 <h2>Details</h2>
 {"".join(details)}
+{_preflight_html(preflights or {})}
 </body></html>
 """
     return html.encode("utf-8")

@@ -67,8 +67,14 @@ def kind_schema(kind: str) -> dict:
     if kind == "procedures":
         return {"oneOf": [{"const": "all"}, {"type": "array", "minItems": 1,
                                              "items": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*$"}}]}
-    if kind in ("review", "brand"):
+    if kind in ("review", "brand", "ink"):
         return {"$ref": f"#/definitions/{kind}"}
+    if kind == "brand_colour":
+        return {"oneOf": [kind_schema("colour"), kind_schema("ink")]}
+    if kind == "cmyk":
+        return {"type": "array", "minItems": 4, "maxItems": 4,
+                "items": {"type": "number", "minimum": 0, "maximum": 100,
+                          "not": {"exclusiveMinimum": 0, "exclusiveMaximum": 5}}}
     if kind == "blocks":
         return {"type": "array", "items": {"$ref": "#/definitions/block"}}
     if kind == "sections":
@@ -95,7 +101,10 @@ def _defs(figures: tuple[str, ...] = ()) -> dict:
     blocks.append({**figure, "description": "A drawing from layouts/figures/ with its caption and alt text."})
     guide_section = mapping_schema(f.GUIDE_SECTION)
     guide_section["anyOf"] = [{"required": ["body"]}, {"required": ["procedures"]}]
-    return {"review": mapping_schema(f.REVIEW), "brand": mapping_schema(f.BRAND),
+    ink = mapping_schema(f.INK)
+    ink["anyOf"] = [{"required": ["rgb"]}, {"required": ["cmyk"]}]
+    ink["dependencies"] = {"spot": ["cmyk"]}
+    return {"review": mapping_schema(f.REVIEW), "brand": mapping_schema(f.BRAND), "ink": ink,
             "section": mapping_schema(f.SECTION), "guide_section": guide_section,
             "block": {"oneOf": blocks}}
 

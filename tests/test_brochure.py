@@ -42,6 +42,7 @@ def brochure_layouts(target: Path) -> Path:
         shutil.copy(path, target / path.name)
     shutil.copytree(REPO / "layouts/strings", target / "strings")
     shutil.copytree(REPO / "layouts/figures", target / "figures")
+    shutil.copytree(REPO / "layouts/profiles", target / "profiles")
     return target
 
 

@@ -39,6 +39,7 @@ def tree(tmp_path: Path, figure: str = "spine", brand: str | None = None) -> tup
         shutil.copy(REPO / "layouts" / name, layouts / name)
     shutil.copy(REPO / "layouts/strings/en.yaml", layouts / "strings/en.yaml")
     shutil.copytree(REPO / "layouts/figures", layouts / "figures")
+    shutil.copytree(REPO / "layouts/profiles", layouts / "profiles")
     return content, layouts
 
 

@@ -38,6 +38,7 @@ def guide_layouts(tmp: Path) -> Path:
     for path in (ROOT / "layouts" / "strings").glob("*.yaml"):
         shutil.copy(path, folder / "strings")
     shutil.copytree(ROOT / "layouts" / "figures", folder / "figures")
+    shutil.copytree(ROOT / "layouts" / "profiles", folder / "profiles")
     return folder
 
 

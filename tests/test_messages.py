@@ -38,6 +38,7 @@ def layouts_of(tmp_path: Path, *names: str) -> Path:
                          if ln.startswith("extends:")), None)
     shutil.copytree(REPO / "layouts/strings", target / "strings")
     shutil.copytree(REPO / "layouts/figures", target / "figures")
+    shutil.copytree(REPO / "layouts/profiles", target / "profiles")
     return target
 
 

@@ -38,6 +38,7 @@ def press_build(tmp_path_factory):
         shutil.copy(REPO / "layouts" / name, layouts / name)
     shutil.copy(REPO / "layouts/strings/en.yaml", layouts / "strings/en.yaml")
     shutil.copytree(REPO / "layouts/figures", layouts / "figures")
+    shutil.copytree(REPO / "layouts/profiles", layouts / "profiles")
     (layouts / "leaflet-letter.yaml").write_text((REPO / "layouts/leaflet-letter.yaml").read_text()
                                                  + "press: true\n")
     content = make_small_content(root / "content")

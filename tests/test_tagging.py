@@ -200,6 +200,7 @@ def test_pages_look_the_same_tagged_or_not(kind, monkeypatch, tmp_path):
     for file in ["base.yaml", f"{layouts[kind]}.yaml", "brochure-letter.yaml", "strings/en.yaml"]:
         (folder / file).write_bytes((REPO / "layouts" / file).read_bytes())
     shutil.copytree(REPO / "layouts/figures", folder / "figures")
+    shutil.copytree(REPO / "layouts/profiles", folder / "profiles")
     args = ["--layouts", str(folder), "--jobs", "1", "--quiet", "--force"]
     assert main(args + ["--out", str(tmp_path / "tagged")], root=REPO) == 0
     monkeypatch.setattr(common, "tagged_canvas", lambda base, *args: base)

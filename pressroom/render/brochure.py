@@ -24,7 +24,7 @@ from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption,
 from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
 from .tagging import Node
-from .common import (Context, Styles, WithAlt, block_flowables, box, color, doc_settings,
+from .common import (Context, press_inks, Styles, WithAlt, block_flowables, box, color, doc_settings,
                      document_canvas, esc, para, style_role, tag_story,
                      review_line)
 from .misfit import Misfit, Misfits, explained, words_to_cut
@@ -271,11 +271,10 @@ def structure(fitted: list[tuple[_Region, Column]], geo: Geometry) -> Node:
 
 def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Rendered:
     lay = ctx.layout
-    press = lay.color_mode == "cmyk"
     warnings: list[str] = []
     logo = None
     if ctx.clinic.logo:
-        logo = load_logo(ctx.clinic.logo, ctx.fonts, press, lay.colors["paper"])
+        logo = load_logo(ctx.clinic.logo, ctx.fonts, press_inks(ctx), lay.colors["paper"])
         placed = Picture(logo, *logo_box(geo.sizes))
         if geo.min_dpi and logo.image is not None:  # a vector logo has no resolution to check
             low = prepress.low_resolution(ctx.clinic.logo.data, placed.width, placed.height, geo.min_dpi,
@@ -292,7 +291,7 @@ def render_brochure(brochure: m.Brochure, geo: Geometry, ctx: Context) -> Render
     buffer = io.BytesIO()
     sheet = prepress.Sheet(lay.width, lay.height, geo.bleed, geo.sizes["slug"])
     canv = prepress.new_canvas(buffer, doc_settings(ctx, brochure.title.plain, brochure.tagline.plain),
-                               sheet, press=press, font=ctx.fonts.regular, links=geo.links,
+                               sheet, press_inks(ctx), font=ctx.fonts.regular, links=geo.links,
                                base=document_canvas(ctx, root, brochure.title.plain), pdfx=lay.pdfx)
     places = geo.text_panels()
     for page in PAGES:

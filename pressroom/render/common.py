@@ -386,8 +386,15 @@ def page_canvas(ctx: Context, root: Node, title: str):
     """The canvas for a document Platypus sets at its trim size: `document_canvas`, or for
     a press edition the press canvas (bleed, crop marks, boxes, CMYK; untagged)."""
     if ctx.layout.color_mode == "cmyk":
-        return prepress.press_canvas(*prepress.press_setup(ctx.layout), ctx.layout.pdfx)
+        return prepress.press_canvas(*prepress.press_setup(ctx.layout), press_inks(ctx), ctx.layout.pdfx)
     return document_canvas(ctx, root, title)
+
+
+def press_inks(ctx: Context):
+    """The inks of a press edition (`prepress.inks_for`), or None for an office file."""
+    if ctx.layout.color_mode != "cmyk":
+        return None
+    return prepress.inks_for(ctx.layout, ctx.clinic.brand)
 
 
 def doc_settings(ctx: Context, title: str, subject: str) -> dict:

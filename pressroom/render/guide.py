@@ -20,7 +20,7 @@ from .. import model as m
 from ..impose import impose
 from ..jobs import Job, Rendered, output_name
 from ..layout import PAPERS
-from .common import (Context, check_edition, RenderError, Styles, band_middle, box, color, doc_settings, page_canvas, esc,
+from .common import (Context, press_inks, check_edition, RenderError, Styles, band_middle, box, color, doc_settings, page_canvas, esc,
                      furniture_canvas, holding, tag_story,
                      keep_together, para, procedure_flowables, review_line, section_flowables)
 from .tagging import Contents, Node, marked
@@ -457,7 +457,7 @@ class Furniture:
         clinic, start = self.clinic, top
         if clinic.logo:
             size = self.styles["cover_clinic"].leading * 2.2
-            logo = load_logo(clinic.logo, self.ctx.fonts, self.lay.color_mode == "cmyk", self.lay.colors["paper"])
+            logo = load_logo(clinic.logo, self.ctx.fonts, press_inks(self.ctx), self.lay.colors["paper"])
             used, _ = draw_logo(canv, logo, x, top - size, size * 2, size)
             x, width = x + used + 12, width - used - 12
         for i, (markup, style) in enumerate(lines):

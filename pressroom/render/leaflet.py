@@ -10,7 +10,7 @@ from .. import model as m
 from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
-from .common import (Context, RenderError, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings,
+from .common import (Context, press_inks, RenderError, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings,
                      page_canvas, esc, furniture_canvas, holding, para, procedure_flowables, review_line,
                      style_role, tag_story)
 from .tagging import Node, marked
@@ -77,7 +77,7 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles, contro
         text_left, middle = mg.left, band_middle(lay, band)
         if page == 1 and clinic.logo:  # centred with the text, clear of the unprintable edge
             logo_h = min(band * 0.6, (band - lay.size("unprintable")) * 0.8)
-            logo = load_logo(clinic.logo, ctx.fonts, lay.color_mode == "cmyk", lay.colors["primary"])
+            logo = load_logo(clinic.logo, ctx.fonts, press_inks(ctx), lay.colors["primary"])
             used, _ = draw_logo(canv, logo, mg.left, middle - logo_h / 2, logo_h * 2.5, logo_h)
             text_left += used + 8
         width = lay.width - text_left - mg.right

@@ -19,16 +19,16 @@ class Logo:
 
 
 @lru_cache(maxsize=8)
-def load_logo(logo: m.Logo, fonts: FontSet, press: bool = False, background: str = "#ffffff") -> Logo:
-    """For press, a raster logo is converted to CMYK; a vector one is converted as it is
-    drawn, by the press canvas's CMYK colour setter."""
+def load_logo(logo: m.Logo, fonts: FontSet, inks=None, background: str = "#ffffff") -> Logo:
+    """For press (`inks`), a raster logo is converted to the condition's inks; a vector one
+    is converted as it is drawn, by the press canvas's colour setter."""
     if logo.kind == "svg":
         drawing = read_svg(logo.data, fonts)
         if drawing is None:
             raise RenderError(f"the logo {logo.shown} is not an SVG this generator can read; export it "
                               "again or use PNG")
         return Logo(drawing.width / drawing.height, None, drawing)
-    image = prepress.place_image(logo.data, press, background)
+    image = prepress.place_image(logo.data, inks, background)
     return Logo(image.aspect, image, None)
 
 
