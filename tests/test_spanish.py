@@ -47,11 +47,13 @@ def test_spanish_pdf_text_and_fixed_words(built, name):
     assert any(ch in words for ch in "ñáéíóú")
     if "leaflet" in name:
         assert SPANISH["when_to_call"] in words and "Página 1 de" in words
-        assert "Revisado el 14 de septiembre de 2026" in words  # the Spanish date
+        # The Spanish text was corrected after its sign-off: a draft until a clinician signs it.
+        assert SPANISH["draft"] in words and "Revisado el" not in words
     if "guide" in name:
         for key in ("contents", "words_to_know", "questions"):
             assert SPANISH[key] in words, key
-        for ch in "¿¡«»":
+        assert "Próxima revisión: 14 de septiembre de 2027" in words  # the Spanish date
+        for ch in "¿¡":  # «» too are set right: test_languages_and_new_content prints them
             assert ch in words, ch
 
 
