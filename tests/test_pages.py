@@ -32,7 +32,9 @@ LEAFBRO = {
                  "es/letter/leaflet-spinal-fusion-large-print.pdf"},
     "tip": {f"{lang}/{paper}/leaflet-{slug}-large-print.pdf" for lang, paper, slug in (
         [("en", p, s) for p in ("letter", "a4") for s in ("decompression", "discectomy", "kyphoplasty", "spinal-fusion")]
-        + [("es", "letter", "discectomy")] + [("es", "a4", s) for s in ("discectomy", "kyphoplasty", "spinal-fusion")])},
+        + [("es", "letter", "discectomy")] + [("es", "a4", s) for s in ("discectomy", "kyphoplasty", "spinal-fusion")])}
+    | {"en/letter/leaflet-decompression.pdf", "en/letter/leaflet-discectomy.pdf", "en/a4/leaflet-decompression.pdf",
+       "es/letter/leaflet-discectomy.pdf", "es/a4/leaflet-decompression.pdf", "es/a4/leaflet-discectomy.pdf"},
     "fill": {f"en/{p}/leaflet-{s}-large-print.pdf" for p in ("letter", "a4") for s in (
         "decompression", "discectomy", "spinal-fusion")} | {"en/a4/leaflet-kyphoplasty-large-print.pdf",
                                                            "es/a4/leaflet-spinal-fusion-large-print.pdf"},

@@ -307,13 +307,13 @@ class KeepTail(KeepTogether):
 
 def section_flowables(section: m.Section, styles: Styles, ctx: Context,
                       heading_style: str = "heading", figure=None, lines: int | None = None) -> list[Flowable]:
-    """A section, its closing tip (a note ending it) kept with the lines before it. With
-    `lines`, the heading is kept with the first `lines` lines (or the first block) under
-    it; without, with one line of room (and keepWithNext to a paragraph)."""
+    """A section. With `lines`, its heading is kept with the first `lines` lines (or the
+    first block) under it, and its closing tip (a note ending it) with the lines before
+    it; without, the heading has one line of room (and keepWithNext to a paragraph)."""
     body: list[Flowable] = []
     for i, block in enumerate(section.body):
         flowables = block_flowables(block, styles, ctx, figure)
-        if i and i == len(section.body) - 1 and isinstance(block, m.Note) and body:
+        if lines and i and i == len(section.body) - 1 and isinstance(block, m.Note) and body:
             flowables = [KeepTail(body.pop(), flowables)]
         body.extend(flowables)
     room = styles["body"].leading * (lines or 1)
