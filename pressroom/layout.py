@@ -24,7 +24,7 @@ PAPERS = {  # width x height in points, portrait
 _TOP_KEYS = {"extends", "abstract", "kind", "paper", "orientation", "edition", "max_pages",
              "margins", "sizes", "fonts", "colors", "styles", "panels", "description",
              "impose_on", "color_mode", "options", "contrast", "proofs", "figures",
-             "figure_colors", "press", "pdfx", "inks", "preflight"}
+             "figure_colors", "press", "pdfx", "inks", "preflight", "hyphenate"}
 _STYLE_KEYS = {"parent", "font", "size", "leading", "color", "space_before", "space_after",
                "align", "min_size", "hyphenate"}
 _FONT_FACES = ("regular", "bold", "italic", "bold_italic")
@@ -241,6 +241,10 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
 
     styles: dict[str, Style] = {}
     raw_styles = d.get("styles") or {}
+    hyphenate = d.get("hyphenate", False)  # the default of every style that does not say
+    if not isinstance(hyphenate, bool):
+        err("hyphenate", f"expected true or false, found {hyphenate!r}")
+        hyphenate = False
 
     def style(name: str, chain: tuple[str, ...] = ()) -> dict:
         entry = raw_styles.get(name)
@@ -277,7 +281,7 @@ def resolve_layout(spec: LayoutSpec, brand: Brand, problems: Problems) -> Layout
             space_before=get_length(f"styles.{name}.space_before", s.get("space_before", 0)),
             space_after=get_length(f"styles.{name}.space_after", s.get("space_after", 0)),
             align=_ALIGN.get(s.get("align", "left"), 0),
-            hyphenate=bool(s.get("hyphenate", False)),
+            hyphenate=bool(s.get("hyphenate", hyphenate)),
             min_size=get_length(f"styles.{name}.min_size", s["min_size"]) if "min_size" in s else size,
         )
     max_pages = d.get("max_pages")

@@ -132,7 +132,9 @@ def test_press_booklet_is_the_booklet_in_page_order(press_build):
         office = PdfReader(press_build / "en" / paper / "guide-booklet.pdf")
         press = PdfReader(press_build / "en" / paper / "guide-booklet-press.pdf")
         assert len(press.pages) == len(office.pages) and len(press.pages) % 4 == 0
-        for a, b in zip(office.pages[:6], press.pages[:6]):
+        # pages with no figure: a figure's alternative text is invisible text in the press
+        # file (it is untagged) and the /Alt of its Figure element in the office file
+        for a, b in zip(office.pages[:5], press.pages[:5]):
             assert a.extract_text().split() == b.extract_text().split()
 
 

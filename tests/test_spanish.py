@@ -6,6 +6,8 @@ import json
 
 import pytest
 import yaml
+from pathlib import Path
+
 from pypdf import PdfReader
 
 from conftest import REPO
@@ -57,11 +59,25 @@ def test_spanish_pdf_text_and_fixed_words(built, name):
             assert ch in words, ch
 
 
-def test_spanish_guide_hyphenates_with_spanish_rules(built):
-    """Booklet lines are short, so they hyphenate; every break must be a Spanish one."""
+def test_spanish_guide_hyphenates_with_spanish_rules_when_its_layout_asks(tmp_path):
+    """Hyphenation is off for patients; a layout that turns it on (`hyphenate: true`) gets
+    Spanish breaks in a Spanish booklet, whose short lines do hyphenate."""
+    import shutil
     import pyphen
+    from pressroom.cli import main
+    root = Path(__file__).resolve().parent.parent
+    layouts = tmp_path / "layouts"
+    (layouts / "strings").mkdir(parents=True)
+    for name in ("base", "guide-letter", "guide-booklet-half-letter", "guide-booklet-a5"):
+        shutil.copy(root / "layouts" / f"{name}.yaml", layouts)
+    shutil.copy(root / "layouts/strings/es.yaml", layouts / "strings")
+    shutil.copy(root / "layouts/strings/en.yaml", layouts / "strings")
+    shutil.copytree(root / "layouts/figures", layouts / "figures")
+    (layouts / "guide-booklet-a5.yaml").write_text((layouts / "guide-booklet-a5.yaml").read_text() + "hyphenate: true\n")
+    assert main(["--content", str(root / "content"), "--layouts", str(layouts), "--fonts", str(root / "fonts"),
+                 "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"], root=root) == 0
     dic = pyphen.Pyphen(lang="es")
-    lines = [ln for p in PdfReader(built / "es/a5/guide-booklet.pdf").pages for ln in p.extract_text().splitlines()]
+    lines = [ln for p in PdfReader(tmp_path / "out/es/a5/guide-booklet.pdf").pages for ln in p.extract_text().splitlines()]
     broken = [(a.split()[-1], b.split()[0]) for a, b in zip(lines, lines[1:])
               if a.rstrip().endswith("-") and a.split() and b.split() and a.split()[-1][:-1].isalpha()]
     assert broken, "no hyphenated line in the Spanish booklet"

@@ -12,7 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import BalancedColumns, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from .. import model as m
 from .. import prepress
@@ -198,7 +198,7 @@ def tag_story(flowables, parent: Node, role: Callable[[Paragraph], str]) -> None
             tag(f, parent.add(role(f)))
         elif getattr(f, "alt", None):  # a drawing with alternative text
             tag(f, parent.add("Figure", alt=f.alt))
-        elif isinstance(f, KeepTogether):
+        elif isinstance(f, (KeepTogether, BalancedColumns)):  # kept groups, columns
             tag_story(f.contents, parent, role)
         elif isinstance(f, Table) and hasattr(f, "contents"):  # a box
             first = f.contents[0] if f.contents else None
@@ -229,17 +229,27 @@ def block_flowables(block: m.Block, styles: Styles, ctx: Context,
 
 
 class Heading(Paragraph):
-    """A heading that never ends a page. keepWithNext binds a heading to a paragraph, but
-    ReportLab will not bind it to a list or a box, so the heading itself asks for room for
-    a line of text below it, and moves to the next page when there is none."""
+    """A heading that never ends a page, nor ends it with only a line or two under it: it
+    asks for room for the start of what follows (`room_below` of it: a paragraph's or a
+    list's first lines, a box or figure whole) and moves to the next page when there is
+    none. ReportLab's keepWithNext would bind a heading to the whole of one paragraph and
+    never to a list or a box, so headings do not use it."""
 
-    def __init__(self, markup: str, style: ParagraphStyle, room_below: float):
+    def __init__(self, markup: str, style: ParagraphStyle, room_below: float, follow: list | None = None):
         super().__init__(markup, style)
-        self.room_below = room_below
+        self.room_below, self.follow = room_below, follow or []
+        if follow is not None:
+            self.keepWithNext = 0
+
+    def needed(self, avail_width: float) -> float:
+        """The room the heading needs below it on its page."""
+        if not self.follow:
+            return self.room_below
+        return first_room(self.follow, avail_width, self.room_below)
 
     def wrap(self, avail_width, avail_height):
         width, height = super().wrap(avail_width, avail_height)
-        if height + self.style.spaceAfter + self.room_below > avail_height:
+        if height + self.style.spaceAfter + self.needed(avail_width) > avail_height:
             return width, avail_height + 1  # "does not fit": the frame tries to split, and split says no
         return width, height
 
@@ -247,16 +257,70 @@ class Heading(Paragraph):
         return []
 
 
+def first_room(flowables: list, width: float, want: float) -> float:
+    """The height the opening of `flowables` takes: `want` of text that splits by lines
+    (paragraphs, list items; never less than one of them can leave on a page, two lines),
+    anything else whole (boxes, figures, kept groups)."""
+    used, left = 0.0, want
+    for f in flowables:
+        if left <= 0:
+            break
+        if isinstance(f, KeepTogether):
+            inner = getattr(f, "contents", None) or []
+            take = first_room(inner, width, left) if isinstance(f, KeepTail) else _whole(inner, width)
+        else:
+            _, h = f.wrap(width, 1e6)
+            space = f.getSpaceBefore() if used else 0
+            lines = getattr(getattr(f, "style", None), "leading", None) or getattr(
+                getattr(getattr(f, "body", None), "style", None), "leading", None)
+            take = space + (min(h, max(left, 2 * lines)) if lines and isinstance(f, (Paragraph, ListEntry)) else h)
+            take += f.getSpaceAfter() if take >= h + space else 0
+        used += take
+        left -= take
+    return used
+
+
+def _whole(flowables: list, width: float) -> float:
+    return sum(f.wrap(width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+
+class KeepTail(KeepTogether):
+    """A block and the closing tip after it, so the tip never opens a page alone: when they
+    do not fit, the block splits as it would (a paragraph or list item, by lines) and its
+    last part goes over with the tip; a block that cannot split goes over whole."""
+
+    def __init__(self, lead: Flowable, tail: list):
+        super().__init__([lead] + tail)
+        self.lead, self.tail = lead, tail
+        self.contents = [lead] + tail  # for tag_story
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        if self._H <= avail_height:
+            return [self.lead] + self.tail
+        _, lead_h = self.lead.wrap(avail_width, avail_height)
+        parts = self.lead.split(avail_width, min(avail_height, lead_h - 1))
+        if len(parts) < 2:
+            return super().split(avail_width, avail_height)  # over to the next page, whole
+        return parts[:-1] + [keep_together(parts[-1:] + self.tail)]
+
+
 def section_flowables(section: m.Section, styles: Styles, ctx: Context,
-                      heading_style: str = "heading", figure=None) -> list[Flowable]:
-    heading = holding(Heading(section.heading.markup, styles[heading_style], styles["body"].leading),
-                      section.heading.origin, "this heading", (section.heading,))
-    if section.body and not isinstance(section.body[0], m.Paragraph):
+                      heading_style: str = "heading", figure=None, lines: int | None = None) -> list[Flowable]:
+    """A section. With `lines`, its heading is kept with the first `lines` lines (or the
+    first block) under it, and its closing tip (a note ending it) with the lines before
+    it; without, the heading has one line of room (and keepWithNext to a paragraph)."""
+    body: list[Flowable] = []
+    for i, block in enumerate(section.body):
+        flowables = block_flowables(block, styles, ctx, figure)
+        if lines and i and i == len(section.body) - 1 and isinstance(block, m.Note) and body:
+            flowables = [KeepTail(body.pop(), flowables)]
+        body.extend(flowables)
+    room = styles["body"].leading * (lines or 1)
+    heading = Heading(section.heading.markup, styles[heading_style], room, body if lines else None)
+    if not lines and section.body and not isinstance(section.body[0], m.Paragraph):
         heading.keepWithNext = 0  # ReportLab cannot keep it with a list or box: room_below does
-    out: list[Flowable] = [heading]
-    for block in section.body:
-        out.extend(block_flowables(block, styles, ctx, figure))
-    return out
+    return [holding(heading, section.heading.origin, "this heading", (section.heading,))] + body
 
 
 def esc(text: str) -> str:
@@ -281,7 +345,7 @@ def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles, so
 
 
 def procedure_flowables(proc: m.Procedure, ctx: Context, styles: Styles,
-                        title_style: str = "title", figure=None) -> list[Flowable]:
+                        title_style: str = "title", figure=None, lines: int | None = None) -> list[Flowable]:
     """A procedure's own text, set once for its leaflet and for its guide chapter."""
     out = [para(proc.title.markup, styles[title_style]),
            para(proc.summary.markup, styles["summary"])]
@@ -289,7 +353,7 @@ def procedure_flowables(proc: m.Procedure, ctx: Context, styles: Styles,
         out.append(para(f"<b>{esc(ctx.strings['treats'])}</b> " + " · ".join(t.markup for t in proc.treats),
                         styles["treats"]))
     for section in proc.sections:
-        out.extend(section_flowables(section, styles, ctx, figure=figure))
+        out.extend(section_flowables(section, styles, ctx, figure=figure, lines=lines))
     out.append(Spacer(1, 6))
     out.append(when_to_call_box(proc.when_to_call, ctx, styles, proc.origin))
     return out

@@ -13,24 +13,26 @@ import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTemplate,
+from reportlab.platypus import (BalancedColumns, BaseDocTemplate, Flowable, Frame, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer)
 
 from .. import model as m
 from ..impose import impose
 from ..jobs import Job, Rendered, output_name
 from ..layout import PAPERS
-from .common import (Context, press_inks, check_edition, RenderError, Styles, band_middle, box, color, doc_settings, page_canvas, esc,
+from .common import (Context, press_inks, check_edition, Heading, RenderError, Styles, band_middle, box, color, doc_settings,
+                     page_canvas, esc,
                      furniture_canvas, holding, tag_story,
                      keep_together, para, procedure_flowables, review_line, section_flowables)
-from .tagging import Contents, Node, marked
+from .tagging import Contents, Node, first_on_page, marked, page_started, room_left
 from .misfit import CatchesTooTall, Misfits, TooTall, explained
 from .logo import draw_logo, load_logo
 from .figures import draw_art, figure, figure_flowables
 
-_STARTS = ("new_page", "odd_page")
-_OPTIONS = {"chapter_start": _STARTS, "subchapter_start": _STARTS, "pad_to": "count",
-            "back_cover": "flag", "answer_lines": "count"}
+_STARTS = ("run_on", "new_page", "odd_page")
+_OPTIONS = {"chapter_start": _STARTS, "subchapter_start": _STARTS, "chapter_room": "fraction",
+            "keep_lines": "count", "notes_pages": "count", "pad_to": "count",
+            "back_cover": "flag", "answer_lines": "count", "glossary_columns": "count"}
 
 
 def _check_option(layout, key: str, value) -> None:
@@ -42,6 +44,9 @@ def _check_option(layout, key: str, value) -> None:
     elif kind == "count":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
         expected = None if ok else "a whole number of at least 1"
+    elif kind == "fraction":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1
+        expected = None if ok else "a fraction of the page from 0 to 0.99"
     else:
         expected = None if value in kind else " or ".join(kind)
     if expected:
@@ -52,11 +57,15 @@ def _check_option(layout, key: str, value) -> None:
 class Book:
     """The layout's options for how the pages of a book are made up."""
 
-    odd_starts: bool       # chapters open on right-hand pages
-    odd_sub_starts: bool   # so do the procedure chapters nested in a section
-    pad_to: int
+    start: str             # chapters: run_on, new_page, odd_page (a right-hand page)
+    sub_start: str         # the procedure chapters nested in a section
+    chapter_room: float    # run_on: a chapter that would have less of the page left turns it
+    keep_lines: int        # a heading keeps this many lines (or the first block) under it
+    notes_pages: int       # the deliberate Notes pages at the end (2: a spread)
+    pad_to: int            # the page count is a multiple of this (booklets: 4)
     back_cover: bool
     answer_lines: int
+    glossary_columns: int
 
     @classmethod
     def from_layout(cls, layout) -> "Book":
@@ -64,10 +73,16 @@ class Book:
         for key, value in opts.items():
             _check_option(layout, key, value)
         start = opts.get("chapter_start", "new_page")
-        return cls(odd_starts=start == "odd_page",
-                   odd_sub_starts=opts.get("subchapter_start", start) == "odd_page",
-                   pad_to=opts.get("pad_to", 1),
-                   back_cover=opts.get("back_cover", False), answer_lines=opts.get("answer_lines", 2))
+        return cls(start=start, sub_start=opts.get("subchapter_start", start),
+                   chapter_room=opts.get("chapter_room", 0.0), keep_lines=opts.get("keep_lines", 3),
+                   notes_pages=opts.get("notes_pages", 1), pad_to=opts.get("pad_to", 1),
+                   back_cover=opts.get("back_cover", False), answer_lines=opts.get("answer_lines", 2),
+                   glossary_columns=opts.get("glossary_columns", 1))
+
+    def notes_count(self, used: int) -> int:
+        """The Notes pages after `used` pages: the deliberate ones, plus the fewest more
+        (0 to pad_to - 1) that make the pages, back cover included, fill whole sheets."""
+        return self.notes_pages + (-(used + self.notes_pages + self.back_cover) % self.pad_to)
 
 
 @dataclass(frozen=True)
@@ -91,13 +106,16 @@ class _Marker(Flowable):
 
 
 class ChapterStart(_Marker):
-    def __init__(self, level: int = 0):
+    """Where a chapter begins; `fresh`: always on a page of its own (the front matter)."""
+
+    def __init__(self, level: int = 0, fresh: bool = False):
         super().__init__()
-        self.level = level
+        self.level, self.fresh = level, fresh
 
 
-class PadPages(_Marker):
-    pass
+class MoreNotes(_Marker):
+    """After the Notes heading and its lines: as many Notes pages as Book.notes_count
+    decides (the heading's own page is one of them when the heading opened it)."""
 
 
 class WritingLines(Flowable):
@@ -128,6 +146,7 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
         self.book, self.filler = book, filler
         self.running: dict[int, str] = {}
         self.bare: set[int] = set()   # cover pages: no band, no footer
+        self.opens_page = True        # whether the last chapter began at the top of a page
 
     def beforeDocument(self):
         self.running, self.bare = {}, set()
@@ -136,36 +155,42 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
         """Swap a marker for the breaks it needs, now that the page number is known."""
         marker = flowables[0]
         if isinstance(marker, ChapterStart):
-            flowables[0:1] = [None] + self._chapter_break(marker.level)
-        elif isinstance(marker, PadPages):
-            flowables[0:1] = [None] + self._padding()
+            flowables[0:1] = [None] + self._chapter_break(marker)
+        elif isinstance(marker, MoreNotes):
+            flowables[0:1] = [None] + self._more_notes()
 
-    def _chapter_break(self, level: int) -> list:
-        """A new page (unless this one is empty), preceded by a notes page if the chapter
-        would otherwise open on a left-hand page."""
-        fresh = self._curPageFlowableCount == 0
-        out = [] if fresh else [PageBreak()]
-        start = self.page if fresh else self.page + 1
-        if (self.book.odd_sub_starts if level else self.book.odd_starts) and start % 2 == 0:
+    def _chapter_break(self, marker: ChapterStart) -> list:
+        """A chapter runs on unless less than `chapter_room` of the page is left (run_on),
+        or opens a new page (new_page), a right-hand one after a notes page (odd_page)."""
+        start = self.book.sub_start if marker.level else self.book.start
+        if not page_started(self):
+            out, page = [], self.page
+        elif start == "run_on" and not marker.fresh and \
+                room_left(self.frame) >= self.book.chapter_room:
+            return []
+        else:
+            out, page = [PageBreak()], self.page + 1
+        if start == "odd_page" and page % 2 == 0:
             out += self.filler() + [PageBreak()]
         return out
 
-    def _padding(self) -> list:
-        """Notes pages, so that the pages (back cover included) fill whole sheets."""
-        fresh = self._curPageFlowableCount == 0
-        used = self.page - (1 if fresh else 0) + (1 if self.book.back_cover else 0)
+    def _more_notes(self) -> list:
+        """Whole Notes pages, as many as Book.notes_count says. Notes that ran on below the
+        last chapter fill the rest of its page, and the whole pages follow."""
+        more = self.book.notes_count(self.page - 1) - 1 if self.opens_page else self.book.notes_count(self.page)
         out: list = []
-        for _ in range(-used % self.book.pad_to):
-            out += ([PageBreak()] if out or not fresh else []) + self.filler()
+        for _ in range(more):
+            out += [PageBreak()] + self.filler()
         return out
 
     def afterFlowable(self, flowable):
         running = getattr(flowable, "_running", None)
-        if running:
-            self.running[self.page] = running
+        if running:  # a page's header names the chapter it opens with
+            self.running.setdefault(self.page, running)
         mark: Mark | None = getattr(flowable, "_mark", None)
         if mark is None:
             return
+        self.opens_page = first_on_page(self)
         self.canv.bookmarkPage(mark.key)
         self.canv.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=False)
         if mark.in_toc:
@@ -213,9 +238,14 @@ class GuideBook:
             self.toc.addEntry(level, esc(title), 0, mark.key)  # sizes the first pass right
         return mark
 
-    def chapter(self, markup: str, plain: str, level: int = 0, in_toc: bool = True) -> list:
-        return [ChapterStart(), _marked(para(markup, self.styles["chapter"]),
-                                        self.mark(plain, level, in_toc), plain)]
+    def chapter(self, markup: str, plain: str, level: int = 0, in_toc: bool = True,
+                fresh: bool = False, room: float | None = None) -> list:
+        """A chapter's start and heading; with `room`, the heading asks for that much room
+        below it instead of being bound to what follows (keepWithNext would move a whole
+        block of columns or writing lines with it)."""
+        style = self.styles["chapter"]
+        heading = para(markup, style) if room is None else Heading(markup, style, room, [])
+        return [ChapterStart(fresh=fresh), _marked(heading, self.mark(plain, level, in_toc), plain)]
 
     def lines(self, count: int | None = None) -> WritingLines:
         return WritingLines(self.lay.size("rule_gap"), self.lay.colors["rule"], count)
@@ -240,16 +270,15 @@ class GuideBook:
     def story(self) -> list:
         out: list = [Spacer(1, 1), NextPageTemplate("page"), PageBreak()]
         out += self.about()
-        out += self.chapter(esc(self.s["contents"]), self.s["contents"], in_toc=False)
+        out += self.chapter(esc(self.s["contents"]), self.s["contents"], in_toc=False, fresh=True)
         out.append(self.toc)
-        for section in self.guide.sections:
-            out += self.section(section)
+        for i, section in enumerate(self.guide.sections):
+            out += self.section(section, fresh=i == 0)  # the text begins on a page of its own
         if self.cat.glossary and self.cat.glossary.terms:
             out += self.glossary()
         out += self.questions()
-        out += self.chapter(esc(self.s["notes"]), self.s["notes"]) + [self.lines()]
-        if self.book.pad_to > 1:
-            out.append(PadPages())
+        out += self.chapter(esc(self.s["notes"]), self.s["notes"], room=self.lay.size("rule_gap") * 4)
+        out += [self.lines(), MoreNotes()]
         if self.book.back_cover:
             out += [NextPageTemplate("back"), PageBreak(), Spacer(1, 1)]
         return out
@@ -289,22 +318,23 @@ class GuideBook:
         lines.append(f"<b>{s.phrase('emergency', clinic.emergency)}</b>")
         return lines
 
-    def section(self, section: m.Section) -> list:
+    def section(self, section: m.Section, fresh: bool = False) -> list:
         placed = self.placed(section)
-        heading = section.heading
+        heading, lines = section.heading, self.book.keep_lines
         out: list = []
         if section.body or not placed:
-            out += [ChapterStart()] + section_flowables(section, self.styles, self.ctx, "chapter",
-                                                        figure=self.figure)
+            out += [ChapterStart(fresh=fresh)] + section_flowables(
+                section, self.styles, self.ctx, "chapter", figure=self.figure, lines=lines)
             _marked(out[1], self.mark(heading.plain), heading.plain)
             section_mark = None
         else:  # no text of its own: its heading opens the first procedure's page
             section_mark = self.mark(heading.plain)
         for proc in placed:
-            body = procedure_flowables(proc, self.ctx, self.styles, "chapter", figure=self.figure)
+            body = procedure_flowables(proc, self.ctx, self.styles, "chapter", figure=self.figure, lines=lines)
             kicker = _marked(para(heading.markup, self.styles["chapter_kicker"]), section_mark)
             _marked(body[0], self.mark(proc.title.plain, level=1), proc.title.plain)
-            out += [ChapterStart(level=0 if section_mark else 1), kicker] + body
+            out += [ChapterStart(level=0 if section_mark else 1, fresh=fresh and section_mark is not None),
+                    kicker] + body
             section_mark = None
         return out
 
@@ -314,9 +344,22 @@ class GuideBook:
     def glossary(self) -> list:
         title, st = self.s["words_to_know"], self.styles
         definition = st.derive("indented", "definition", leftIndent=self.lay.size("term_indent"))
-        return self.chapter(esc(title), title) + [
-            keep_together([para(esc(term), st["term"]), para(text.markup, definition)])
-            for term, text in self.cat.glossary.terms]
+        columns = self.book.glossary_columns
+        if columns == 1:
+            return self.chapter(esc(title), title) + [
+                keep_together([para(esc(term), st["term"]), para(text.markup, definition)])
+                for term, text in self.cat.glossary.terms]
+        # in columns, each entry is one paragraph (the word on its first line, the definition
+        # indented under it): balanced columns split paragraphs by lines, not kept groups
+        indent, word = self.lay.size("term_indent"), st["term"]
+        entry = st.derive("entry", "definition", leftIndent=indent, firstLineIndent=-indent,
+                          spaceBefore=word.spaceBefore)
+        colour = self.lay.styles["term"].color
+        entries = [para(f'<font name="{word.fontName}" color="{colour}">{esc(term)}</font><br/>{text.markup}',
+                        entry) for term, text in self.cat.glossary.terms]
+        room = st["body"].leading * self.book.keep_lines * 2  # the first lines of the first entries
+        return self.chapter(esc(title), title, room=room) + [
+            glossary_columns(entries, columns, self.lay.size("column_gap"))]
 
     def questions(self) -> list:
         title, st = self.s["questions"], self.styles
@@ -326,6 +369,14 @@ class GuideBook:
             out.append(keep_together([para(f"{number}\u2002{esc(question)}", st["question"]),
                                      self.lines(self.book.answer_lines)]))
         return out
+
+
+def glossary_columns(entries: list, count: int, gap: float) -> BalancedColumns:
+    """Entries set in `count` balanced columns that may run over pages (read column by column)."""
+    columns = BalancedColumns(entries, nCols=count, innerPadding=gap, leftPadding=0, rightPadding=0,
+                              topPadding=0, bottomPadding=0)
+    columns.contents = list(entries)  # for tag_story
+    return columns
 
 
 def _role(p: Paragraph) -> str:

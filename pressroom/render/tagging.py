@@ -55,6 +55,11 @@ class Node:
         self.kids.append(node)
         return node
 
+    def __deepcopy__(self, memo) -> "Node":
+        """An element is one place in the tree: a flowable copied while it is set (balanced
+        columns copy what they hold) still belongs to the same element."""
+        return self
+
 
 def tag(flowable, node: Node | None):
     """Give a flowable its structure element; returns the flowable, for use in lists."""
@@ -469,3 +474,21 @@ def declare_pdfx(canv, pdfx: dict) -> None:
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>""".encode("utf-8")))
+
+
+# -- page room -----------------------------------------------------------------------
+
+def room_left(frame) -> float:
+    """The share (0 to 1) of a Platypus frame's height still free (ReportLab keeps both in
+    private fields)."""
+    return (frame._y - frame._y1p) / frame._height
+
+
+def page_started(doc) -> bool:
+    """Whether anything has been set on the document's current page yet."""
+    return doc._curPageFlowableCount > 0
+
+
+def first_on_page(doc) -> bool:
+    """In afterFlowable: whether the flowable just set is the first on its page."""
+    return doc._curPageFlowableCount == 1
