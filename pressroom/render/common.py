@@ -229,17 +229,35 @@ def block_flowables(block: m.Block, styles: Styles, ctx: Context,
 
 
 class Heading(Paragraph):
-    """A heading that never ends a page. keepWithNext binds a heading to a paragraph, but
-    ReportLab will not bind it to a list or a box, so the heading itself asks for room for
-    a line of text below it, and moves to the next page when there is none."""
+    """A heading that never ends a page alone. keepWithNext binds a heading to a paragraph,
+    but ReportLab will not bind it to a list or a box, nor count lines, so the heading asks
+    for room for what follows it: its first `lines` lines of text (a box whole, as it never
+    splits), or all of the section when that is shorter; it moves to the next page when
+    there is no such room."""
+
+    lines = 3
 
     def __init__(self, markup: str, style: ParagraphStyle, room_below: float):
         super().__init__(markup, style)
-        self.room_below = room_below
+        self.room_below = room_below  # one line of the text below
+        self.following: list[Flowable] = []
+
+    def _needed(self, avail_width: float) -> float:
+        need, after = 0.0, self.style.spaceAfter
+        for f in self.following:
+            need += max(f.getSpaceBefore() - after, 0) if need else 0
+            _, h = f.wrap(avail_width, 100_000)
+            if isinstance(f, (Paragraph, ListEntry)) and need + h > self.lines * self.room_below:
+                return need + max(self.lines * self.room_below - need, self.room_below)
+            need += h
+            after = f.getSpaceAfter()
+            if need >= self.lines * self.room_below:
+                return need
+        return max(need, self.room_below)
 
     def wrap(self, avail_width, avail_height):
         width, height = super().wrap(avail_width, avail_height)
-        if height + self.style.spaceAfter + self.room_below > avail_height:
+        if height + self.style.spaceAfter + self._needed(avail_width) > avail_height:
             return width, avail_height + 1  # "does not fit": the frame tries to split, and split says no
         return width, height
 
@@ -251,12 +269,25 @@ def section_flowables(section: m.Section, styles: Styles, ctx: Context,
                       heading_style: str = "heading", figure=None) -> list[Flowable]:
     heading = holding(Heading(section.heading.markup, styles[heading_style], styles["body"].leading),
                       section.heading.origin, "this heading", (section.heading,))
-    if section.body and not isinstance(section.body[0], m.Paragraph):
-        heading.keepWithNext = 0  # ReportLab cannot keep it with a list or box: room_below does
-    out: list[Flowable] = [heading]
+    heading.keepWithNext = 0  # the heading's own room rule keeps it with what follows
+    out: list[Flowable] = []
     for block in section.body:
         out.extend(block_flowables(block, styles, ctx, figure))
-    return out
+    heading.following = [f for f in out if not isinstance(f, Spacer)]
+    return [heading] + _closing_tip(out)
+
+
+def _closing_tip(flowables: list[Flowable]) -> list[Flowable]:
+    """A tip (a note box) that closes a section stays on the page of the line before it,
+    rather than opening the next page alone."""
+    boxes = [i for i, f in enumerate(flowables) if isinstance(f, Table)]
+    if not boxes or any(not isinstance(f, Spacer) for f in flowables[boxes[-1] + 1:]):
+        return flowables
+    last = boxes[-1]
+    before = max((i for i in range(last) if not isinstance(flowables[i], Spacer)), default=None)
+    if before is None:
+        return flowables
+    return flowables[:before] + [keep_together(flowables[before:])]
 
 
 def esc(text: str) -> str:
