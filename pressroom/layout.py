@@ -385,6 +385,14 @@ def require_counts(layout: Layout, counts: dict[str, int]) -> None:
         raise ContentError(problems)
 
 
+def require_flags(layout: Layout, names: tuple[str, ...]) -> None:
+    """True-or-false options a renderer reads, checked before anything is rendered."""
+    problems = [Problem(layout.shown, 0, f"expected true or false, found {layout.options[n]!r}", f"options.{n}")
+                for n in names if n in layout.options and not isinstance(layout.options[n], bool)]
+    if problems:
+        raise ContentError(problems)
+
+
 def require_printable(layout: Layout, names: dict[str, str]) -> None:
     """Refuse an office layout that puts text where a desktop printer cannot print: a
     margin narrower than `sizes.unprintable`, or a band (size name -> the style set in it)

@@ -70,6 +70,8 @@ class Styles:
         self.ctx = ctx
         self._cache: dict[str, ParagraphStyle] = {}
         self.hyphenation = HYPHENATION.get(ctx.strings.lang.split("-")[0])
+        # the layout's `hyphenate` option switches off every style's hyphenation (patients' documents)
+        self.hyphenate = ctx.layout.options.get("hyphenate", True) is not False
 
     def __getitem__(self, name: str) -> ParagraphStyle:
         if name not in self._cache:
@@ -80,7 +82,7 @@ class Styles:
                 alignment=s.align, allowWidows=0, allowOrphans=0,
                 bulletFontName=self.ctx.fonts.regular,
                 keepWithNext=1 if name.startswith(("heading", "title", "chapter", "subheading")) else 0,
-                hyphenationLang=(self.hyphenation or "") if s.hyphenate else "",
+                hyphenationLang=(self.hyphenation or "") if s.hyphenate and self.hyphenate else "",
                 embeddedHyphenation=1, uriWasteReduce=0.3,
             )
         return self._cache[name]
@@ -231,8 +233,8 @@ def block_flowables(block: m.Block, styles: Styles, ctx: Context,
 class Heading(Paragraph):
     """A heading that never ends a page alone. keepWithNext binds a heading to a paragraph,
     but ReportLab will not bind it to a list or a box, nor count lines, so the heading asks
-    for room for what follows it: its first `lines` lines of text (a box whole, as it never
-    splits), or all of the section when that is shorter; it moves to the next page when
+    for room for what follows it: its first `lines` lines of text (a list item or a box whole, as
+    neither is split), or all of the section when shorter; it moves to the next page when
     there is no such room."""
 
     lines = 3
@@ -245,9 +247,9 @@ class Heading(Paragraph):
     def _needed(self, avail_width: float) -> float:
         need, after = 0.0, self.style.spaceAfter
         for f in self.following:
-            need += max(f.getSpaceBefore() - after, 0) if need else 0
+            need += after + max(f.getSpaceBefore() - after, 0) if need else 0
             _, h = f.wrap(avail_width, 100_000)
-            if isinstance(f, (Paragraph, ListEntry)) and need + h > self.lines * self.room_below:
+            if isinstance(f, Paragraph) and need + h > self.lines * self.room_below:  # it may split
                 return need + max(self.lines * self.room_below - need, self.room_below)
             need += h
             after = f.getSpaceAfter()
@@ -288,6 +290,14 @@ def _closing_tip(flowables: list[Flowable]) -> list[Flowable]:
     if before is None:
         return flowables
     return flowables[:before] + [keep_together(flowables[before:])]
+
+
+def no_lone_word(markup: str) -> str:
+    """Markup whose last two words are joined by a no-break space, so that a heading or a
+    call to action never ends on a line holding one word. Tags are left alone."""
+    import re
+    words = list(re.finditer(r" (?=[^ <>]*(?:<[^>]*>[^ <>]*)*$)", markup))
+    return markup if not words else markup[:words[-1].start()] + "\u00a0" + markup[words[-1].end():]
 
 
 def esc(text: str) -> str:

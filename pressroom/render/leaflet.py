@@ -13,7 +13,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 from .. import model as m
 from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Personal, Rendered, output_name
-from ..layout import require_counts
+from ..layout import require_counts, require_flags
 from .common import (Context, RenderError, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings,
                      page_canvas, esc, furniture_canvas, holding, keep_together, para, procedure_flowables,
                      review_line,
@@ -376,6 +376,7 @@ def _part(proc: m.Procedure, ctx: Context, words, patient):
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """A leaflet per procedure in this language and layout."""
     require_counts(layout, {"words_to_know": 4})
+    require_flags(layout, ("hyphenate",))
     check_edition(layout, {"band": "masthead", "band_later": "masthead_small"})
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
