@@ -247,6 +247,8 @@ class Heading(Paragraph):
     def _needed(self, avail_width: float) -> float:
         need, after = 0.0, self.style.spaceAfter
         for f in self.following:
+            if not isinstance(f, (Paragraph, ListEntry, Table)):
+                break  # a figure or a group: one line of room, as before
             need += after + max(f.getSpaceBefore() - after, 0) if need else 0
             _, h = f.wrap(avail_width, 100_000)
             if isinstance(f, Paragraph) and need + h > self.lines * self.room_below:  # it may split
