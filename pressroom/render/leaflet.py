@@ -54,8 +54,11 @@ def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str
         out[1:1] = prepared_box(patient, ctx, styles, width)
     if words:
         out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
-    # the disclaimer ends the page of the box before it: never a page of its own
-    return out[:-1] + [keep_together([out[-1], para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])])]
+    disclaimer = para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])
+    if ctx.layout.max_pages:  # a page budget: a page past it is an error, never a leftover
+        return out + [disclaimer]
+    # as many pages as it takes: the disclaimer ends the page of the box before it, never one of its own
+    return out[:-1] + [keep_together([out[-1], disclaimer])]
 
 
 def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Styles):
