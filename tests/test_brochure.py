@@ -325,8 +325,9 @@ def test_text_that_nearly_fits_is_shrunk_not_clipped(content, layouts, tmp_path)
     text = pdfium.PdfDocument(out)[1].get_textpage()
     visible = [i for i in range(text.count_chars()) if text.get_text_range(i, 1).strip() and
                pdfium_c.FPDFTextObj_GetTextRenderMode(pdfium_c.FPDFText_GetTextObject(text.raw, i)) != 3]
-    sizes = {round(pdfium_c.FPDFText_GetFontSize(text.raw, i), 1) for i in visible}  # not alt text
-    assert min(sizes) >= 10 and min(sizes) < 13  # shrunk, but not below the body's min_size
+    sizes = [round(pdfium_c.FPDFText_GetFontSize(text.raw, i), 1) for i in visible]  # not alt text
+    body = max(set(sizes), key=sizes.count)
+    assert 10 <= body < 13 and min(sizes) >= 9  # shrunk, but not below the min_sizes (fine print 9 pt)
     assert "Ask us about your options." in panel_text(out, 1, 3.6875 * IN, 7.375 * IN)
 
 

@@ -241,14 +241,15 @@ def test_a_page_break_that_moved_is_a_reflow_not_a_rewrite(small, tmp_path):
     (small.content / "procedures/kyphoplasty.yaml").unlink()
     assert small.run("--layouts", layouts, out=before).code == 0
     large = layouts / "leaflet-letter-large.yaml"
-    large.write_text(large.read_text().replace("  band: 1.2in\n", "  band: 1.2in\n  band_gap: 1.6in\n"))
+    large.write_text(large.read_text().replace("  band_gap: 0.3in\n", "  band_gap: 1.6in\n"))
     result = small.run("--layouts", layouts, "--compare", before, out=after)
     assert result.code == 0, result.err
     summary = json.loads((after / "changes.json").read_text())
     assert summary["changed"] == ["en/letter/leaflet-discectomy-large-print.pdf"]
     report = Report((after / "changes.html").read_text())
     pages = report.documents["en/letter/leaflet-discectomy-large-print.pdf"]["pages"]
-    assert {p["kind"] for p in pages.values()} == {"reflowed"}, pages
+    kinds = {p["kind"] for p in pages.values()}  # the last page (the box and the disclaimer, kept
+    assert "reflowed" in kinds and kinds <= {"reflowed", "moved"}, pages  # together) may just move
     assert all(not p["ins"] and not p["del"] for p in pages.values())
     assert "the same words, the page break moved" in (after / "changes.html").read_text()
 

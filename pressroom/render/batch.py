@@ -73,8 +73,9 @@ def render_batch(parts: list[Part]) -> tuple[bytes, list[int], int]:
     for index, part in enumerate(parts):
         ctx, lay = part.ctx, part.ctx.layout
         styles = styles_of.setdefault(id(ctx), Styles(ctx))
-        templates += page_templates(lay, str(index), pagesize=True)
-        draws.append(furniture(ctx, part.proc.title.plain, part.proc.review, styles))
+        furn = furniture(ctx, part.proc.title.plain, part.proc.review, styles)
+        templates += page_templates(furn, str(index), pagesize=True)
+        draws.append(furn)
         if index:
             flowables.append(_NextCopy(index, state))
         width = lay.width - lay.margins.left - lay.margins.right

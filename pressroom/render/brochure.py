@@ -24,7 +24,7 @@ from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption,
 from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
 from .tagging import Node
-from .common import (Context, press_inks, Styles, WithAlt, block_flowables, box, color, doc_settings,
+from .common import (Context, press_inks, Styles, WithAlt, block_flowables, box, color, doc_settings, no_lone_word,
                      document_canvas, esc, para, style_role, tag_story,
                      review_line)
 from .misfit import Misfit, Misfits, explained, words_to_cut
@@ -67,7 +67,7 @@ class _Composer:
 
     def heading(self, markup: str):
         """A heading set white in the band, sitting on the band's bottom."""
-        return lambda styles: ([], [], [para(markup, styles["band_heading"])])
+        return lambda styles: ([], [], [para(no_lone_word(markup), styles["band_heading"])])
 
     def draft(self, styles: ScaledStyles) -> list:
         """The DRAFT line, at the foot of each page's middle panel, until a clinician signs off."""
@@ -75,20 +75,19 @@ class _Composer:
             return []
         return [para(esc(self.ctx.strings["draft"]), styles.derive("draft-centre", "draft", alignment=1))]
 
-    def text_panel(self, section: m.Section, banded: bool, last: bool, middle: bool):
-        """A brochure.yaml panel; the last one read ends with the call to action."""
+    def text_panel(self, section: m.Section, banded: bool, middle: bool):
+        """A brochure.yaml panel (the call to action is said once, on the back panel)."""
         def build(styles: ScaledStyles):
             flows: list = []
             if not banded:
-                flows += [self.bar(styles), para(section.heading.markup, styles["heading"])]
+                flows += [self.bar(styles), para(no_lone_word(section.heading.markup), styles["heading"])]
             for block in section.body:
                 flows += block_flowables(block, styles, self.ctx, lambda f: self.figure(f, styles))
-            foot = ([self.cta(styles)] if last else []) + (self.draft(styles) if middle else [])
-            return flows, [], foot
+            return flows, [], self.draft(styles) if middle else []
         return build
 
     def cta(self, styles: ScaledStyles):
-        return box([para(self.b.call_to_action.markup, styles["cta"])], self.ctx, "primary")
+        return box([para(no_lone_word(self.b.call_to_action.markup), styles["cta"])], self.ctx, "primary")
 
     def bar(self, styles: ScaledStyles) -> AccentBar:
         return AccentBar(self.colors["accent"], 30, self.geo.sizes["accent_bar"],
@@ -108,7 +107,7 @@ class _Composer:
                          box_height=self.geo.sizes["art"], fill=0.95, alt_style=styles["small"])
                if name else Spacer(1, self.geo.sizes["art"]))
         contact = [esc(clinic.phone)] + ([esc(site(clinic.website))] if clinic.website else [])
-        foot = [para(self.b.title.markup, styles["cover_title"]),
+        foot = [para(no_lone_word(self.b.title.markup), styles["cover_title"]),
                 AccentBar(c["accent"], 44, self.geo.sizes["accent_bar"], 0),
                 para(self.b.tagline.markup, styles["cover_tagline"]), Spacer(1, 16),
                 para("<br/>".join(contact), styles["cover_contact"])]
@@ -146,7 +145,6 @@ class _Composer:
         return build
 
 
-_LEAD = {"body": "lead", "list": "lead_list"}  # the flap opens the brochure in larger type
 _PLACE = {"flap": "inside flap", "back": "back panel", "cover": "front cover"}
 _POSITION = ("left", "middle", "right")
 
@@ -165,6 +163,7 @@ class _Region:
     texts: tuple = ()    # its own words (the clinic's details are not counted)
     aliases: dict | None = None
     place: str = ""      # what to call it among other places, in any language
+    text: bool = False   # a brochure.yaml panel's text: all of them are set at one size
 
 
 def _regions(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[_Region]:
@@ -181,12 +180,10 @@ def _regions(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[_R
     pairs = list(zip(geo.text_panels(), brochure.panels))
     for i, (panel, section) in enumerate(pairs):
         what = f"panel {i + 1} {section.heading.plain!r} on the {_describe(panel)}"
-        last = i == len(pairs) - 1
         out.append(_Region(panel, geo.body_area(panel, margins),
-                           composer.text_panel(section, geo.banded(panel), last, panel.index == 1), what,
+                           composer.text_panel(section, geo.banded(panel), panel.index == 1), what,
                            replace(section.heading.origin, field=f"panels[{i + 1}]"),
-                           tuple(texts(section)) + ((b.call_to_action,) if last else ()),
-                           _LEAD if panel.role == "flap" else None, f"the brochure's {_describe(panel)}"))
+                           tuple(texts(section)), None, f"the brochure's {_describe(panel)}", text=True))
         if geo.banded(panel):
             out.append(_Region(panel, geo.heading_area(panel, margins), composer.heading(section.heading.markup),
                                f"the heading of panel {i + 1}", section.heading.origin, (section.heading,)))
@@ -206,9 +203,13 @@ def compose(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[tup
     """Fit every region; raise Misfits naming each one that does not fit."""
     base = Styles(ctx)
     fitted, misfits = [], []
-    for region in _regions(brochure, geo, ctx, logo):
+    regions = _regions(brochure, geo, ctx, logo)
+    # the panels' text reads as one piece: one scale for all of them, the largest that fits each
+    scale = min((fit_column(r.build, base, ctx.layout, r.area.width, r.area.height, gap=14).styles.scale
+                 for r in regions if r.text), default=1.0)
+    for region in regions:
         column = fit_column(region.build, base, ctx.layout, region.area.width, region.area.height,
-                            gap=14, aliases=region.aliases)
+                            gap=14, aliases=region.aliases, start=scale if region.text else 1.0)
         if column.overflow:
             misfits.append(_misfit(region, column, ctx.layout))
         fitted.append((region, column))

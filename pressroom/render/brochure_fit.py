@@ -27,7 +27,7 @@ class ScaledStyles:
 
     def __init__(self, base: Styles, layout: Layout, scale: float, aliases: dict | None = None):
         self.base, self.layout, self.scale = base, layout, scale
-        self.aliases = aliases or {}  # e.g. body -> lead: the flap's text is set larger
+        self.aliases = aliases or {}  # a style read under another name
         self.used: set[str] = set()
         self._cache: dict[str, ParagraphStyle] = {}
 
@@ -100,9 +100,11 @@ def _need(parts: tuple[list, list, list], width: float, gap: float) -> float:
 
 
 def fit_column(build: Callable[[ScaledStyles], tuple[list, list, list]], base: Styles, layout: Layout,
-               width: float, height: float, gap: float, aliases: dict | None = None) -> Column:
-    """The largest scale at which `build`'s column fits, or the smallest one and its overflow."""
-    scale = 1.0
+               width: float, height: float, gap: float, aliases: dict | None = None,
+               start: float = 1.0) -> Column:
+    """The largest scale from `start` down at which `build`'s column fits, or the smallest
+    one and its overflow."""
+    scale = start
     while True:
         styles = ScaledStyles(base, layout, scale, aliases)
         parts = build(styles)

@@ -38,7 +38,7 @@ SIZES = ("bleed", "slug", "safe", "gutter", "fold_inset", "corner_radius", "band
          "art", "qr", "logo_height", "accent_bar")
 MARK_SIZES = ("mark_offset", "mark_length", "mark_weight")
 OPTIONS = {"marks": bool, "links": bool, "min_dpi": int}
-STYLES = ("body", "lead", "lead_list", "heading", "band_heading", "list", "note", "cover_kicker", "cover_title", "cover_tagline",
+STYLES = ("body", "heading", "band_heading", "list", "note", "cover_kicker", "cover_title", "cover_tagline",
           "cover_contact", "back_name", "contact", "cta", "qr_caption", "small", "draft")
 COLORS = ("primary", "accent", "text", "muted", "on_primary", "note_fill", "draft", "paper")
 _MM = 72 / 25.4

@@ -323,6 +323,14 @@ def section_flowables(section: m.Section, styles: Styles, ctx: Context,
     return [holding(heading, section.heading.origin, "this heading", (section.heading,))] + body
 
 
+def no_lone_word(markup: str) -> str:
+    """Markup whose last two words are joined by a no-break space, so that a heading or a
+    call to action never ends on a line holding one word. Tags are left alone."""
+    import re
+    words = list(re.finditer(r" (?=[^ <>]*(?:<[^>]*>[^ <>]*)*$)", markup))
+    return markup if not words else markup[:words[-1].start()] + "\u00a0" + markup[words[-1].end():]
+
+
 def esc(text: str) -> str:
     """Plain words (names, phone numbers) made safe inside ReportLab markup, with no line
     break inside a number or between a number and its unit (text.no_breaks)."""

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from xml.sax.saxutils import unescape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
 from .. import model as m
 from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
-from .common import (Context, press_inks, RenderError, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings,
-                     page_canvas, esc, furniture_canvas, holding, para, procedure_flowables, review_line,
+from .common import (Context, press_inks, RenderError, check_edition, Styles, band_middle, box, build_pdf, color,
+                     doc_settings, page_canvas, esc, furniture_canvas, holding, keep_together, para,
+                     procedure_flowables, review_line,
                      style_role, tag_story)
 from .tagging import Node, marked
-from .logo import draw_logo, load_logo
+from .brochure_parts import site
+from .logo import draw_logo, fit, load_logo
 from .misfit import CatchesTooTall, Misfit, Misfits, TooTall, explained, words_to_cut
 from .prepared import prepared_box
 
@@ -43,12 +49,16 @@ _ROLES = {"title": "H1", "heading": "H2", "box_heading": "H2", "words_heading": 
 
 def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str, m.Text]],
           patient=None, width: float = 0.0) -> list:
-    out = procedure_flowables(proc, ctx, styles)
+    out = procedure_flowables(proc, ctx, styles, lines=ctx.layout.options.get("keep_lines", 3))
     if patient is not None:  # a personalised copy: the box right under the title
         out[1:1] = prepared_box(patient, ctx, styles, width)
     if words:
         out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
-    return out + [para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])]
+    disclaimer = para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])
+    if ctx.layout.max_pages:  # a page budget: a page past it is an error, never a leftover
+        return out + [disclaimer]
+    # as many pages as it takes: the disclaimer ends the page of the box before it, never one of its own
+    return out[:-1] + [keep_together([out[-1], disclaimer])]
 
 
 def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Styles):
@@ -60,83 +70,253 @@ def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Sty
     return holding(box(inner, ctx, "note_fill"), source, "the 'Words to know' box", [d for _, d in words])
 
 
-def furniture(ctx: Context, title: str, review: m.Review, styles: Styles, control: Node | None = None):
-    """Band on top, footer below, on every page; page 1 gets the full masthead. All of it is
-    artifact, but for the document control (review line, DRAFT) on the last page: that is
-    read as `control`'s content."""
-    lay, clinic, s = ctx.layout, ctx.clinic, ctx.strings
-    mg = lay.margins
+class Furniture:
+    """Band on top, footer below, on every page; page 1 gets the full masthead. Measured
+    before any page is set: each piece gets its own column (a line shrinks towards its
+    style's min_size, then wraps, a web address on a line of its own), the bands and the
+    footer grow to hold what they carry, and the text frame sits between them, so nothing
+    overlaps whatever the clinic's name, URL or the title. All of it is artifact, but for
+    the document control (review line, DRAFT) on the last page: that is read as `control`'s
+    content."""
 
-    def draw(canv, page: int, pages: int) -> None:
+    def __init__(self, ctx: Context, title: str, review: m.Review, styles: Styles, control: Node | None = None):
+        lay, clinic, s = ctx.layout, ctx.clinic, ctx.strings
+        self.ctx, self.styles, self.review, self.control = ctx, styles, review, control
+        mg = lay.margins
+        self.width = lay.width - mg.left - mg.right
+        website = site(clinic.website) if clinic.website else None
+        # bands: the clinic's name on the left; its numbers (page 1) or the title (later) on the right
+        self.logo = None
+        logo_w = 0.0
+        band = lay.size("band")
+        if clinic.logo:  # centred with the text, clear of the unprintable edge
+            self.logo_h = min(band * 0.6, (band - lay.size("unprintable")) * 0.8)
+            self.logo = load_logo(clinic.logo, ctx.fonts, press_inks(ctx), lay.colors["primary"])
+            logo_w = fit(self.logo, self.logo_h * 2.5, self.logo_h)[0] + 8
+        masthead, small = _with_min(ctx, styles["masthead"]), _with_min(ctx, styles["masthead_small"])
+        left_small = _with_min(ctx, styles.derive("band-left", "masthead_small", alignment=0))
+        self.first = _pair([esc(clinic.name)], masthead, [esc(x) for x in (clinic.phone, website) if x], small,
+                           self.width - logo_w)
+        self.later = _pair([esc(clinic.name)], left_small, [esc(title)], small, self.width)
+        edge = lay.size("unprintable")  # text is centred in the band below this (band_middle)
+        self.band_first = max(band, self.first.height + edge)
+        self.band_later = max(lay.size("band_later"), self.later.height + edge)
+        # footer: the page number (and DRAFT) flush right on the first rows, the clinic's
+        # contact and the review line flush left beside them, then under them at full width
+        fs, ds = _with_min(ctx, styles["footer"]), styles["draft"]
+        self.footer_style, self.draft_style = fs, ds
+        self.pitch = max(fs.leading, ds.leading if review.is_draft else 0)
+        number_w = stringWidth(s.format("page_of", page=88, pages=88), fs.fontName, fs.fontSize)
+        right = [number_w] + ([stringWidth(s["draft"], ds.fontName, ds.fontSize)] if review.is_draft else [])
+        gap = fs.fontSize * 1.5
+        widths = [self.width - w - gap for w in right] + [self.width]
+        self.footer_size, contact, rest = _pack_rows([x for x in (clinic.name, clinic.phone, website) if x],
+                                                     fs, widths)
+        _, review_rows, _ = _pack_rows([review_line(review, s)], fs, rest, self.footer_size)
+        self.contact_rows, self.review_rows = contact, review_rows
+        rows = max(len(contact) + len(review_rows), len(right))
+        self.rule_gap = max(2.0, fs.fontSize * 0.15)  # between the rule and the first line
+        self.footer = max(lay.size("footer"), rows * self.pitch + self.rule_gap + 12)
+
+    def __call__(self, canv, page: int, pages: int) -> None:
+        lay, s, styles = self.ctx.layout, self.ctx.strings, self.styles
+        mg = lay.margins
         canv.saveState()
-        band = lay.size("band") if page == 1 else lay.size("band_later")
+        band = self.band_first if page == 1 else self.band_later
         canv.setFillColor(color(lay.colors["primary"]))
         canv.rect(0, lay.height - band, lay.width, band, stroke=0, fill=1)
         canv.setFillColor(color(lay.colors["accent"]))
         canv.rect(0, lay.height - band - 3, lay.width, 3, stroke=0, fill=1)
-        text_left, middle = mg.left, band_middle(lay, band)
-        if page == 1 and clinic.logo:  # centred with the text, clear of the unprintable edge
-            logo_h = min(band * 0.6, (band - lay.size("unprintable")) * 0.8)
-            logo = load_logo(clinic.logo, ctx.fonts, press_inks(ctx), lay.colors["primary"])
-            used, _ = draw_logo(canv, logo, mg.left, middle - logo_h / 2, logo_h * 2.5, logo_h)
-            text_left += used + 8
-        width = lay.width - text_left - mg.right
-        name = styles["masthead"] if page == 1 else styles.derive("band-left", "masthead_small", alignment=0)
-        _place(canv, Paragraph(esc(clinic.name), name), text_left, middle, width * 0.55)
-        website = clinic.website.split("://")[-1] if clinic.website else None
-        right_text = " · ".join(x for x in (clinic.phone, website) if x) if page == 1 else title
-        _place(canv, Paragraph(esc(right_text), styles["masthead_small"]),
-               lay.width - mg.right - width * 0.45, middle, width * 0.45)
+        middle = band_middle(lay, band)
+        left = mg.left
+        if page == 1 and self.logo is not None:
+            used, _ = draw_logo(canv, self.logo, mg.left, middle - self.logo_h / 2, self.logo_h * 2.5, self.logo_h)
+            left += used + 8
+        (self.first if page == 1 else self.later).draw(canv, left, lay.width - mg.right, middle)
         # footer
-        footer_top = mg.bottom + lay.size("footer") - 12
+        footer_top = mg.bottom + self.footer - 12
         canv.setStrokeColor(color(lay.colors["rule"]))
         canv.setLineWidth(0.75)
         canv.line(mg.left, footer_top, lay.width - mg.right, footer_top)
-        fs, right = styles["footer"], lay.width - mg.right
-        first, second = footer_top - fs.leading - 2, footer_top - 2 * fs.leading - 2
-        contact = " · ".join(x for x in (clinic.name, clinic.phone, clinic.website) if x)
-        _text(canv, contact, fs, mg.left, first)
-        _text(canv, s.format("page_of", page=page, pages=pages), fs, right, first, align_right=True)
-        with marked(canv, control if page == pages else None):
-            _text(canv, review_line(review, s), fs, mg.left, second)
-            if review.is_draft:
-                _text(canv, s["draft"], styles["draft"], right, second, align_right=True)
+        fs, right = self.footer_style, lay.width - mg.right
+        row = lambda i: footer_top - self.rule_gap - (i + 1) * self.pitch  # noqa: E731
+        size = self.footer_size
+        for i, line in enumerate(self.contact_rows):
+            _text(canv, line, fs, mg.left, row(i), size=size)
+        _text(canv, s.format("page_of", page=page, pages=pages), fs, right, row(0), align_right=True)
+        with marked(canv, self.control if page == pages else None):
+            for i, line in enumerate(self.review_rows, start=len(self.contact_rows)):
+                _text(canv, line, fs, mg.left, row(i), size=size)
+            if self.review.is_draft:
+                _text(canv, s["draft"], self.draft_style, right, row(1), align_right=True)
         canv.restoreState()
 
-    return draw
+
+def furniture(ctx: Context, title: str, review: m.Review, styles: Styles, control: Node | None = None) -> Furniture:
+    return Furniture(ctx, title, review, styles, control)
 
 
-def _place(canv, paragraph: Paragraph, x: float, middle_y: float, width: float) -> None:
-    _, h = paragraph.wrap(width, 200)
-    paragraph.drawOn(canv, x, middle_y - h / 2)
+class _Lines:
+    """Pieces of text set in one column: on one line joined by ' · ' when they fit at any
+    size down to the style's min_size, else each piece on a line of its own (wrapping only
+    if a piece is wider than the column at the smallest size)."""
+
+    def __init__(self, pieces: list[str], style, width: float, low: float, align: int = 0):
+        self.width = width
+        plain = [unescape(p) for p in pieces]
+        size = style.fontSize
+        joined = " · ".join(plain)
+        while stringWidth(joined, style.fontName, size) > width and size - 0.5 >= low:
+            size -= 0.5
+        one_line = stringWidth(joined, style.fontName, size) <= width
+        if not one_line:
+            size = style.fontSize
+            while max(stringWidth(p, style.fontName, size) for p in plain) > width and size - 0.5 >= low:
+                size -= 0.5
+        ratio = size / style.fontSize
+        self.style = ParagraphStyle(f"{style.name}@{size:g}", parent=style, fontSize=size,
+                                    leading=style.leading * ratio, alignment=align)
+        self.para = Paragraph((" · " if one_line else "<br/>").join(pieces), self.style)
+        self.natural = max(stringWidth(line, style.fontName, size)
+                           for line in ([joined] if one_line else plain))
+        _, self.height = self.para.wrap(width, 10_000)
+
+    def draw_top(self, canv, x: float, top: float) -> None:
+        self.para.wrap(self.width, 10_000)
+        self.para.drawOn(canv, x, top - self.height)
 
 
-def _text(canv, text: str, style, x: float, y: float, align_right: bool = False) -> None:
-    """One plain line of page furniture, placed where a one-line Paragraph at y would be."""
-    canv.setFont(style.fontName, style.fontSize)
+def _lines(pieces: list[str], style, width: float, align: int = 0) -> _Lines:
+    """`pieces` in a column of `width`; the layout's min_size of the style is how far it shrinks."""
+    return _Lines(pieces, style, width, style.min_size, align)
+
+
+def _with_min(ctx: Context, style: ParagraphStyle) -> ParagraphStyle:
+    """The style, knowing how small its layout lets it shrink."""
+    style.min_size = ctx.layout.styles[style.name.split("/")[0]].min_size
+    return style
+
+
+class _Pair:
+    """Two columns of a band, the left one flush left, the right one flush right, each as
+    wide as its text needs (the longer one giving way), never overlapping."""
+
+    def __init__(self, left: list[str], left_style, right: list[str], right_style, width: float):
+        gap = max(left_style.fontSize, right_style.fontSize)
+        room = width - gap
+        want_l = _lines(left, left_style, 10_000).natural
+        want_r = _lines(right, right_style, 10_000).natural
+        if want_l + want_r <= room:
+            lw, rw = want_l + 1, room - want_l - 1
+        elif want_r <= room * 0.45:
+            lw, rw = room - want_r - 1, want_r + 1
+        elif want_l <= room * 0.55:
+            lw, rw = want_l + 1, room - want_l - 1
+        else:
+            lw, rw = room * 0.55, room * 0.45
+        self.left = _lines(left, left_style, lw)
+        self.right = _lines(right, right_style, rw, align=2)
+        self.height = max(self.left.height, self.right.height)
+
+    def draw(self, canv, x_left: float, x_right: float, middle: float) -> None:
+        self.left.draw_top(canv, x_left, middle + self.left.height / 2)
+        self.right.draw_top(canv, x_right - self.right.width, middle + self.right.height / 2)
+
+
+def _pair(left, left_style, right, right_style, width) -> _Pair:
+    return _Pair(left, left_style, right, right_style, width)
+
+
+def _text(canv, text: str, style, x: float, y: float, align_right: bool = False, size: float | None = None) -> None:
+    """One plain line of page furniture, placed where a one-line Paragraph at y would be
+    (at `size` when it was shrunk to fit)."""
+    size = size or style.fontSize
+    canv.setFont(style.fontName, size)
     canv.setFillColor(style.textColor)
     baseline = y + style.leading - style.fontSize
     (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
 
 
-def page_templates(lay, suffix: str = "", pagesize: bool = False) -> list[PageTemplate]:
-    """Page 1 under the full band, later pages under the thin one. `suffix` names them apart
-    when several copies share a document; `pagesize` sets each template's paper (copies of
-    Letter and A4 leaflets may share one)."""
+def _pack_rows(pieces: list[str], style, widths: list[float], size: float | None = None):
+    """`pieces` joined by ' · ' on rows as wide as `widths` (the last one repeating): at the
+    largest size down to the style's min_size at which no piece is wider than its row, else
+    at min_size with a piece broken (see _split). Returns the size, the rows, and the widths
+    of the rows after them."""
+    sizes = [size] if size else _sizes(style)
+    for at in sizes:
+        rows, broken = _rows(pieces, style.fontName, at, widths)
+        if not broken or at == sizes[-1]:
+            return at, rows, widths[len(rows):] or widths[-1:]
+    raise AssertionError("no sizes")
+
+
+def _sizes(style) -> list[float]:
+    """The style's size, then half a point smaller at a time down to its min_size."""
+    out, size = [], style.fontSize
+    while size >= style.min_size - 1e-6:
+        out.append(size)
+        size -= 0.5
+    return out or [style.fontSize]
+
+
+def _rows(pieces: list[str], font: str, size: float, widths: list[float]) -> tuple[list[str], bool]:
+    def room(i: int) -> float:
+        return widths[min(i, len(widths) - 1)]
+
+    rows: list[str] = []
+    broken = False
+    for piece in pieces:
+        if rows and stringWidth(rows[-1] + " · " + piece, font, size) <= room(len(rows) - 1):
+            rows[-1] += " · " + piece
+            continue
+        text = piece
+        while stringWidth(text, font, size) > room(len(rows)):
+            head, text = _split(text, font, size, room(len(rows)))
+            rows.append(head)
+            broken = True
+        rows.append(text)
+    return rows, broken
+
+
+def _split(text: str, font: str, size: float, width: float) -> tuple[str, str]:
+    """The longest head of `text` that fits `width`, broken after / . @ - in a web or e-mail
+    address (nothing added: it is copied as printed) or at a space in words; the first
+    such break when none fits; a cut as a last resort."""
+    if " " in text.strip():
+        breaks = [i for i, ch in enumerate(text) if ch == " "]
+        cut = [(text[:i], text[i + 1:]) for i in breaks]
+    else:
+        start = text.find("://") + 3 if "://" in text else 0
+        cut = [(text[:i + 1], text[i + 1:]) for i in range(start + 1, len(text) - 1) if text[i] in "/.@-"]
+    fitting = [c for c in cut if stringWidth(c[0], font, size) <= width]
+    if fitting:
+        return fitting[-1]
+    if cut:
+        return cut[0]
+    n = max(1, max((i for i in range(1, len(text)) if stringWidth(text[:i], font, size) <= width), default=1))
+    return text[:n], text[n:]
+
+
+def page_templates(furn: Furniture, suffix: str = "", pagesize: bool = False) -> list[PageTemplate]:
+    """Page 1 under the full band, later pages under the thin one, both above the footer, as
+    tall as `furn` measured them. `suffix` names them apart when several copies share a
+    document; `pagesize` sets each template's paper (copies of Letter and A4 leaflets may
+    share one)."""
+    lay = furn.ctx.layout
     mg = lay.margins
-    gap, footer = lay.size("band_gap"), lay.size("footer")
+    gap = lay.size("band_gap")
     frame_w = lay.width - mg.left - mg.right
     size = (lay.width, lay.height) if pagesize else None
 
     def frame(band: float, fid: str) -> Frame:
         top = lay.height - band - gap
-        bottom = mg.bottom + footer
+        bottom = mg.bottom + furn.footer
         return Frame(mg.left, bottom, frame_w, top - bottom, id=fid, leftPadding=0, rightPadding=0,
                      topPadding=0, bottomPadding=0)
 
-    return [PageTemplate(f"first{suffix}", [frame(lay.size("band"), "first")],
+    return [PageTemplate(f"first{suffix}", [frame(furn.band_first, "first")],
                          autoNextPageTemplate=f"later{suffix}", pagesize=size),
-            PageTemplate(f"later{suffix}", [frame(lay.size("band_later"), "later")], pagesize=size)]
+            PageTemplate(f"later{suffix}", [frame(furn.band_later, "later")], pagesize=size)]
 
 
 def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = (),
@@ -147,13 +327,13 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
     styles = Styles(ctx)
     mg = lay.margins
     frame_w = lay.width - mg.left - mg.right
-    first, later = page_templates(lay)
 
     pages: list[int] = []
     content = story(proc, ctx, styles, list(words), patient, frame_w)
     root = Node("Document")
     tag_story(content, root, style_role(_ROLES))
     draw = furniture(ctx, proc.title.plain, proc.review, styles, root.add("P"))
+    first, later = page_templates(draw)
 
     def counting_draw(canv, page, total):
         pages[:] = [total]
@@ -198,7 +378,7 @@ def _part(proc: m.Procedure, ctx: Context, words, patient):
 
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """A leaflet per procedure in this language and layout."""
-    require_counts(layout, {"words_to_know": 4})
+    require_counts(layout, {"words_to_know": 4, "keep_lines": 3})
     check_edition(layout, {"band": "masthead", "band_later": "masthead_small"})
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
