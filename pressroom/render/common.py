@@ -259,8 +259,9 @@ class Heading(Paragraph):
 
 def first_room(flowables: list, width: float, want: float) -> float:
     """The height the opening of `flowables` takes: `want` of text that splits by lines
-    (paragraphs, list items; never less than one of them can leave on a page, two lines),
-    anything else whole (boxes, figures, kept groups)."""
+    (paragraphs, list items of four lines or more; never less than one of them can leave on
+    a page, two lines), anything else whole (boxes, figures, kept groups, short items, which
+    neither widows nor orphans let split)."""
     used, left = 0.0, want
     for f in flowables:
         if left <= 0:
@@ -273,7 +274,8 @@ def first_room(flowables: list, width: float, want: float) -> float:
             space = f.getSpaceBefore() if used else 0
             lines = getattr(getattr(f, "style", None), "leading", None) or getattr(
                 getattr(getattr(f, "body", None), "style", None), "leading", None)
-            take = space + (min(h, max(left, 2 * lines)) if lines and isinstance(f, (Paragraph, ListEntry)) else h)
+            splits = lines and isinstance(f, (Paragraph, ListEntry)) and h >= 4 * lines - 0.5  # no split leaves one line
+            take = space + (min(h, max(left, 2 * lines)) if splits else h)
             take += f.getSpaceAfter() if take >= h + space else 0
         used += take
         left -= take
