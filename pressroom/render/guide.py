@@ -17,7 +17,6 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, NextPageTempla
                                 PageBreak, PageTemplate, Paragraph, Spacer)
 
 from .. import model as m
-from ..impose import impose
 from ..jobs import Job, Rendered, output_name
 from ..layout import PAPERS
 from .common import (Context, check_edition, RenderError, Styles, band_middle, box, color, doc_settings, page_canvas, esc,
@@ -565,6 +564,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
         sheet = replace(layout, paper=layout.impose_on, width=max(w, h), height=min(w, h))
 
         def render_imposed() -> Rendered:
+            from ..impose import impose  # pypdf (and its crypto) only in a process that imposes
             pages = render()
             return Rendered(impose(pages.data, sheet.width, sheet.height), pages.pages // 2)
 

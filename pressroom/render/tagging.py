@@ -391,9 +391,20 @@ _paragraph._uri_split_pairs = _address_breaks
 
 def subset_tag(font_data: bytes, codes) -> bytes:
     """Six capital letters from the font file and the characters in the subset, in order."""
-    digest = hashlib.sha256(hashlib.sha256(font_data).digest() + ",".join(map(str, codes)).encode()).digest()
+    digest = hashlib.sha256(_font_digest(font_data) + ",".join(map(str, codes)).encode()).digest()
     number = int.from_bytes(digest[:8], "big")
     return bytes(65 + (number // 26 ** i) % 26 for i in range(6))
+
+
+_FONT_DIGESTS: dict[int, tuple[bytes, bytes]] = {}  # id(font file bytes) -> (those bytes, their sha256)
+
+
+def _font_digest(font_data: bytes) -> bytes:
+    """sha256 of a font file, hashed once per process rather than once per subset."""
+    known = _FONT_DIGESTS.get(id(font_data))
+    if known is None or known[0] is not font_data:
+        known = _FONT_DIGESTS[id(font_data)] = (font_data, hashlib.sha256(font_data).digest())
+    return known[1]
 
 
 _ttf_add_objects = ttfonts.TTFont.addObjects
