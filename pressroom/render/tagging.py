@@ -111,7 +111,19 @@ _flowable_draw_on = Flowable.drawOn
 _frame_split = Frame.split
 
 
+def dry_run(canv, dry: bool = True) -> None:
+    """Mark a canvas whose pages will be thrown away (a first pass that only finds page
+    numbers): flowables are laid out on it as usual, but not drawn."""
+    canv._pr_dry = dry
+
+
+def is_dry(canv) -> bool:
+    return getattr(canv, "_pr_dry", False)
+
+
 def _draw_on(self, canvas, x, y, _sW=0):
+    if getattr(canvas, "_pr_dry", False):
+        return None
     node = getattr(self, "_pr_node", None)
     if node is None or _recorder(canvas) is None:
         return _flowable_draw_on(self, canvas, x, y, _sW)
@@ -158,6 +170,11 @@ class Contents(TableOfContents):
         super().__init__(**kwargs)
         self._pr_items: list[Node] = []
         tag(self, node)
+
+    def first_pass_thrown_away(self) -> bool:
+        """Entries set beforehand at page 0 (to size the first pass) are never what a pass
+        finds (pages count from 1), so multiBuild never keeps a first pass's pages."""
+        return any(entry[2] == 0 for entry in self._entries)
 
     def wrap(self, avail_width, avail_height):
         size = super().wrap(avail_width, avail_height)
