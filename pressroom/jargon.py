@@ -67,10 +67,15 @@ class _Forms:
         """{form: where it is first mentioned} for every form the text mentions."""
         ends = {m.start() for m in _ENDS.finditer(text)}
         found: dict[str, int] = {}
+        folded = _fold(text)  # folding is per character: when no character folds to two,
+        if len(folded) == len(text):  # a stretch of the folded text is the stretch folded
+            key = folded.__getitem__
+        else:
+            key = lambda span: _fold(text[span])  # noqa: E731
         for start in (m.start() for m in _STARTS.finditer(text)):
-            for length in self.lengths.get(_fold(text[start:start + self.head]), ()):
+            for length in self.lengths.get(key(slice(start, start + self.head)), ()):
                 if start + length in ends:
-                    for form in self.forms.get(_fold(text[start:start + length]), ()):
+                    for form in self.forms.get(key(slice(start, start + length)), ()):
                         if form not in found and _pattern(form).match(text, start):
                             found[form] = start
         return found
