@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 
 PEAK: dict[str, int] = {}  # label -> peak RSS in kB of the process (and its workers)
+CPU: dict[str, float] = {}  # label -> CPU seconds (user + system, workers included) of its last run
 
 
 def timed_process(args: list[str], label: str = "") -> float:
@@ -46,6 +47,7 @@ def timed_process(args: list[str], label: str = "") -> float:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode})")
     if label:
         PEAK[label] = max(PEAK.get(label, 0), usage.ru_maxrss)
+        CPU[label] = usage.ru_utime + usage.ru_stime
     return took
 
 
@@ -186,15 +188,19 @@ def side_by_side(tmp: Path, rounds: int) -> dict[str, float]:
         runners[engine] = (lambda out, engine=engine: timed_process(
             [sys.executable, str(ROOT / "bench" / "engines.py"), engine, str(docs), str(out)], engine))
     best: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    labels = {"pressroom --jobs 1": "set j1", "pressroom --jobs 2": "set j2"}
     for r in range(rounds):
         for name, run in runners.items():
             took = run(tmp / f"set-{name.replace(' ', '')}-{r}")
             best[name] = min(best.get(name, took), took)
+            used = CPU[labels.get(name, name)]
+            cpu[name] = min(cpu.get(name, used), used)
     n = len(jobs)
     print(f"\n== {n} different leaflets from one procedure file, Letter, cold process (best of {rounds}) ==")
     for name, took in best.items():
-        print(f"{name:20s} {took:6.2f} s  {took * 1000 / n:6.1f} ms per document  peak RSS "
-              f"{PEAK.get({'pressroom --jobs 1': 'set j1', 'pressroom --jobs 2': 'set j2'}.get(name, name), 0) / 1024:.0f} MB")
+        print(f"{name:20s} {took:6.2f} s  {took * 1000 / n:6.1f} ms per document  CPU {cpu[name]:5.2f} s  "
+              f"peak RSS {PEAK.get(labels.get(name, name), 0) / 1024:.0f} MB")
     ours = best["pressroom --jobs 2"]
     for name in ("typst", "weasyprint"):
         if name in best:
@@ -211,7 +217,8 @@ def warm(tmp: Path, repeat: int) -> None:
     from pressroom.build import Paths, plan
     paths = Paths(ROOT / "content", ROOT / "layouts", ROOT / "fonts", tmp / "warm")
     start = time.perf_counter()
-    jobs = plan(paths).jobs
+    the_plan = plan(paths)
+    jobs = the_plan.jobs
     print(f"\n== warm, one process ==\nload and validate everything: {(time.perf_counter() - start) * 1000:.1f} ms")
     for job in jobs:
         job.render()  # warm caches (fonts, hyphenation)
@@ -247,7 +254,43 @@ def warm(tmp: Path, repeat: int) -> None:
     for kind, extra in sorted(cost.items()):
         print(f"tagging cost, {kind}: {statistics.median(extra) * 1000:.2f} ms per document (median of "
               f"{len(extra)}; tagged minus untagged, warm)")
+    plain_reportlab(the_plan, repeat)
     personalised(jobs)
+
+
+def plain_reportlab(the_plan, repeat: int) -> None:
+    """Goal 2's yardstick: the same leaflet story through plain Platypus (SimpleDocTemplate,
+    ReportLab's own canvas: untagged, no page furniture, no pipeline), warm."""
+    import io
+    from reportlab.platypus import SimpleDocTemplate
+    from pressroom.jargon import glossary_terms_used
+    from pressroom.render import leaflet
+    from pressroom.render.common import Styles
+    import inspect
+    ours, plain = [], []
+    for job in the_plan.jobs:
+        if job.kind != "leaflet" or job.layout.edition != "standard" or job.layout.color_mode == "cmyk":
+            continue
+        cat = next(c for c in the_plan.catalogues if c.lang == job.lang)
+        proc = next(p for p in cat.procedures if p.origin == job.source)
+        words = list(glossary_terms_used(proc, cat.glossary, job.layout.options.get("words_to_know", 4), cat.lang))
+        context = inspect.getclosurevars(job.render).nonlocals["ctx"]  # the job's own Context
+        best_plain, best_ours = 1e9, 1e9
+        for _ in range(repeat):
+            start = time.perf_counter()
+            job.render()
+            best_ours = min(best_ours, time.perf_counter() - start)
+            start = time.perf_counter()
+            lay = context.layout
+            SimpleDocTemplate(io.BytesIO(), pagesize=(lay.width, lay.height), leftMargin=lay.margins.left,
+                              rightMargin=lay.margins.right, topMargin=lay.margins.top, bottomMargin=lay.margins.bottom,
+                              invariant=1).build(leaflet.story(proc, context, Styles(context), words))
+            best_plain = min(best_plain, time.perf_counter() - start)
+        ours.append(best_ours)
+        plain.append(best_plain)
+    print(f"warm leaflet, tagged, whole pipeline: {statistics.mean(ours) * 1000:.1f} ms; the same story in plain "
+          f"ReportLab Platypus (untagged, no furniture): {statistics.mean(plain) * 1000:.1f} ms "
+          f"({len(ours)} leaflets)")
 
 
 def personalised(jobs) -> None:
@@ -278,8 +321,8 @@ def catalogue(tmp: Path) -> None:
     for workers in (1, 2):
         times = [cold_build(tmp / f"j{workers}-{i}", ["--force", "--jobs", str(workers)], f"catalogue j{workers}")
                  for i in range(3)]
-        print(f"full build, cold process, --jobs {workers}: {min(times) * 1000:.0f} ms (best of 3), peak RSS "
-              f"{PEAK[f'catalogue j{workers}'] / 1024:.0f} MB")
+        print(f"full build, cold process, --jobs {workers}: {min(times) * 1000:.0f} ms (best of 3), CPU "
+              f"{CPU[f'catalogue j{workers}']:.2f} s (last run), peak RSS {PEAK[f'catalogue j{workers}'] / 1024:.0f} MB")
     first = tmp / "j2-0"
     times = [cold_build(first, [], "no-change") for _ in range(5)]
     print(f"no-change rebuild: {min(times) * 1000:.0f} ms (best of 5)")
