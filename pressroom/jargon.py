@@ -4,6 +4,7 @@ glossary leaves undefined."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,10 +67,15 @@ class _Forms:
         """{form: where it is first mentioned} for every form the text mentions."""
         ends = {m.start() for m in _ENDS.finditer(text)}
         found: dict[str, int] = {}
+        folded = _fold(text)  # folding is per character: when no character folds to two,
+        if len(folded) == len(text):  # a stretch of the folded text is the stretch folded
+            key = folded.__getitem__
+        else:
+            key = lambda span: _fold(text[span])  # noqa: E731
         for start in (m.start() for m in _STARTS.finditer(text)):
-            for length in self.lengths.get(_fold(text[start:start + self.head]), ()):
+            for length in self.lengths.get(key(slice(start, start + self.head)), ()):
                 if start + length in ends:
-                    for form in self.forms.get(_fold(text[start:start + length]), ()):
+                    for form in self.forms.get(key(slice(start, start + length)), ()):
                         if form not in found and _pattern(form).match(text, start):
                             found[form] = start
         return found
@@ -161,11 +167,24 @@ def undefined_terms(doc, glossary: m.Glossary | None, extra: tuple[str, ...] = (
     entries = shipped_terms(lang) + tuple((e.lower(),) for e in extra)
     forms = _index(tuple(f for entry in entries for f in entry))
     entries_of = _undefined_entries(defined, entries)
+    if not entries_of:
+        return []
+    # One pass over all the texts joined by a line break (no form holds one, and it bounds a
+    # word as the ends of a text do), then each entry's first text searched alone.
+    all_texts = texts(doc)
+    starts, at = [], 0
+    for text in all_texts:
+        starts.append(at)
+        at += len(text.plain) + 1
+    where: dict[int, int] = {}  # entry -> the first text mentioning any of its forms
+    for form, position in forms.find("\n".join(t.plain for t in all_texts)).items():
+        for i in entries_of.get(form, ()):
+            index = bisect_right(starts, position) - 1
+            where[i] = min(where.get(i, index), index)
     first: dict[int, tuple[str, m.Origin]] = {}
-    for text in texts(doc):
-        used = forms.find(text.plain)
-        for i in (i for f in used for i in entries_of.get(f, ()) if i not in first):
-            first[i] = (next(f for f in entries[i] if f in used), text.origin)
+    for i, index in where.items():
+        used = forms.find(all_texts[index].plain)
+        first[i] = (next(f for f in entries[i] if f in used), all_texts[index].origin)
     return [first[i] for i in sorted(first)]
 
 

@@ -217,7 +217,7 @@ class Staging:
 
     def add(self, rel: str, data: bytes) -> None:
         try:
-            _write(self.root / _NEW / rel, data)
+            _write(self.root / _NEW / rel, data, sync=False)  # made durable together in commit
         except OSError as exc:
             raise OutputError(f"cannot write {rel} in {self.out}: {exc.strerror}; nothing was "
                               "changed") from None
@@ -226,6 +226,7 @@ class Staging:
     def commit(self, remove: list[str]) -> None:
         """Write the journal (the commit point), then switch everything in."""
         journal = {"put": self.put, "remove": remove}
+        _sync_staged(self.root, [self.root / _NEW / rel for rel in self.put])
         _write(self.root / (_JOURNAL + ".part"), json.dumps(journal).encode())
         with _signals_held():
             os.replace(self.root / (_JOURNAL + ".part"), self.root / _JOURNAL)
@@ -289,6 +290,36 @@ def _remove_output(folder: Path, rel: str) -> None:
     while parent != folder and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
+
+
+def _sync_staged(root: Path, files: list[Path]) -> None:
+    """Every staged file on disk, names included, before the journal may name them: one
+    syncfs(2) of the staging folder's file system (Linux) instead of an fsync per file;
+    where there is no syncfs, each file and folder is fsynced as before."""
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        fd = -1
+    if fd >= 0:
+        try:
+            if _syncfs(fd):
+                return
+        finally:
+            os.close(fd)
+    for path in files:
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    for folder in sorted({path.parent for path in files} | {root}, key=lambda p: -len(p.parts)):
+        _fsync_dir(folder)
+
+
+def _syncfs(fd: int) -> bool:
+    """syncfs(fd) through libc; False where there is none (not Linux) or it failed."""
+    import ctypes
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs(fd) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -19,7 +19,7 @@ import re
 import types
 from bisect import bisect_left
 from collections.abc import MappingView
-from functools import wraps
+from functools import lru_cache, wraps
 from xml.sax.saxutils import escape
 
 import jinja2
@@ -261,6 +261,13 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 _ENV = _Sandbox()
 
 
+@lru_cache(maxsize=1024)
+def _template(raw: str):
+    """One compiled template per distinct source: every leaflet repeats the same few
+    (`{{ clinic.emergency }}`), and compiling costs far more than rendering."""
+    return _ENV.from_string(raw)
+
+
 class _Timeout(Exception):
     pass
 
@@ -301,7 +308,7 @@ def render_template(raw: str, variables: dict, limit: int = MAX_TEXT) -> str:
     if "{" not in raw:
         return raw
     try:
-        return _run_limited(_ENV.from_string(raw), variables, limit)
+        return _run_limited(_template(raw), variables, limit)
     except TextError:
         raise
     except jinja2.UndefinedError as exc:

@@ -17,14 +17,13 @@ from reportlab.platypus import (BalancedColumns, BaseDocTemplate, Flowable, Fram
                                 PageBreak, PageTemplate, Paragraph, Spacer)
 
 from .. import model as m
-from ..impose import impose
 from ..jobs import Job, Rendered, output_name
 from ..layout import PAPERS
 from .common import (Context, press_inks, check_edition, Heading, RenderError, Styles, band_middle, box, color, doc_settings,
                      page_canvas, esc,
                      furniture_canvas, holding, tag_story,
                      keep_together, para, procedure_flowables, review_line, section_flowables)
-from .tagging import Contents, Node, first_on_page, marked, page_started, room_left
+from .tagging import Contents, Node, dry_run, first_on_page, is_dry, marked, page_started, room_left
 from .misfit import CatchesTooTall, Misfits, TooTall, explained
 from .logo import draw_logo, load_logo
 from .figures import draw_art, figure, figure_flowables
@@ -471,6 +470,8 @@ class Furniture:
     def cover(self, canv, doc: GuideDoc) -> None:
         """Title on the brand colour with a drawn spine; the clinic at the foot of the page."""
         doc.bare.add(doc.page)
+        if is_dry(canv):
+            return
         lay, st, clinic = self.lay, self.styles, self.clinic
         pad, band, art = lay.size("cover_pad"), lay.size("cover_band"), lay.size("cover_art")
         canv.saveState()
@@ -528,6 +529,8 @@ class Furniture:
     def back(self, canv, doc: GuideDoc) -> None:
         """The back cover: who to call, the disclaimer and document control."""
         doc.bare.add(doc.page)
+        if is_dry(canv):
+            return
         lay, st, s = self.lay, self.styles, self.s
         pad = lay.size("cover_pad")
         width = lay.width - 2 * pad
@@ -580,13 +583,20 @@ def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
     story = gb.tagged_story()
     canvasmaker = furniture_canvas(draw, page_canvas(ctx, gb.root, guide.title.plain))
 
+    passes: list[int] = []
+    dry_first = gb.toc.first_pass_thrown_away()
+
     class GuideCanvas(canvasmaker):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            passes.append(1)
+            dry_run(self, dry_first and len(passes) == 1)  # that pass only finds page numbers
             self.showOutline()
 
     try:
         doc.multiBuild(story, canvasmaker=GuideCanvas)
+        if dry_first and len(passes) < 2:  # cannot be (see first_pass_thrown_away): never save blank pages
+            raise RuntimeError("the guide's first pass, drawn dry, was kept")
     except TooTall as exc:
         raise Misfits([exc.misfit(lay, guide.origin, gb.styles["body"].leading)]) from None
     return Rendered(buffer.getvalue(), pages[0] if pages else 0)
@@ -616,6 +626,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
         sheet = replace(layout, paper=layout.impose_on, width=max(w, h), height=min(w, h))
 
         def render_imposed() -> Rendered:
+            from ..impose import impose  # pypdf (and its crypto) only in a process that imposes
             pages = render()
             return Rendered(impose(pages.data, sheet.width, sheet.height), pages.pages // 2)
 

@@ -383,14 +383,18 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
     out = []
+
+    def words(proc: m.Procedure) -> tuple:
+        """Found when rendering (in a worker), not while planning: cached per procedure."""
+        return tuple(glossary_terms_used(proc, cat.glossary, limit, cat.lang))
+
     for proc in cat.procedures:
-        words = tuple(glossary_terms_used(proc, cat.glossary, limit, cat.lang))
         out.append(Job(
             path=output_name(cat.lang, "leaflet", layout, proc.slug), kind="leaflet",
             lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
             inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
-            render=lambda proc=proc, words=words: explained(lambda c: render_leaflet(proc, c, words), ctx),
-            personal=Personal(lambda patient, proc=proc, words=words: render_leaflet(proc, ctx, words, patient),
-                              lambda patient, proc=proc, words=words: _part(proc, ctx, words, patient),
+            render=lambda proc=proc: explained(lambda c: render_leaflet(proc, c, words(proc)), ctx),
+            personal=Personal(lambda patient, proc=proc: render_leaflet(proc, ctx, words(proc), patient),
+                              lambda patient, proc=proc: _part(proc, ctx, words(proc), patient),
                               ctx.fonts.charset, proc.slug, layout.max_pages)))
     return out

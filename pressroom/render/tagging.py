@@ -116,7 +116,19 @@ _flowable_draw_on = Flowable.drawOn
 _frame_split = Frame.split
 
 
+def dry_run(canv, dry: bool = True) -> None:
+    """Mark a canvas whose pages will be thrown away (a first pass that only finds page
+    numbers): flowables are laid out on it as usual, but not drawn."""
+    canv._pr_dry = dry
+
+
+def is_dry(canv) -> bool:
+    return getattr(canv, "_pr_dry", False)
+
+
 def _draw_on(self, canvas, x, y, _sW=0):
+    if getattr(canvas, "_pr_dry", False):
+        return None
     node = getattr(self, "_pr_node", None)
     if node is None or _recorder(canvas) is None:
         return _flowable_draw_on(self, canvas, x, y, _sW)
@@ -163,6 +175,11 @@ class Contents(TableOfContents):
         super().__init__(**kwargs)
         self._pr_items: list[Node] = []
         tag(self, node)
+
+    def first_pass_thrown_away(self) -> bool:
+        """Entries set beforehand at page 0 (to size the first pass) are never what a pass
+        finds (pages count from 1), so multiBuild never keeps a first pass's pages."""
+        return any(entry[2] == 0 for entry in self._entries)
 
     def wrap(self, avail_width, avail_height):
         size = super().wrap(avail_width, avail_height)
@@ -265,6 +282,41 @@ def _target(annotation) -> str:
 
 
 # -- writing the structure ------------------------------------------------------------
+# A leaflet has about a hundred structure elements, and ReportLab's generic formatting
+# (a name escaped character by character, a dispatch per value) took a quarter of its
+# render. These two write the very same bytes (keys sorted, a line break every 6 entries
+# or 10 items, pdfMultiLine off) on a fast path for references, names and themselves.
+
+def _fmt(value, document) -> bytes:
+    kind = type(value)
+    if kind is pdfdoc.PDFObjectReference:
+        return b"%d %d R" % document.idToObjectNumberAndVersion[value.name]
+    if kind is _Dict or kind is _Array:
+        return value.format(document)
+    if kind is str and value.startswith("/"):  # a name made by PDFName
+        return value.encode("extpdfdoc")
+    return pdfdoc.format(value, document)
+
+
+def _joined(items: list, every: int) -> bytes:
+    for i in reversed(range(every, len(items), every)):
+        items.insert(i, b"\n ")
+    return b" ".join(items)
+
+
+class _Dict(pdfdoc.PDFDictionary):
+    def format(self, document, IND=b"\n "):
+        entries = self.dict
+        return b"<<\n" + _joined([b"/" + key.encode("ascii") + b" " + _fmt(entries[key], document)
+                                  for key in sorted(entries)], 6) + b"\n>>"
+
+
+class _Array(pdfdoc.PDFArray):
+    def format(self, document, IND=b"\n "):
+        return b"[ " + _joined([_fmt(item, document) for item in self.sequence], 10) + b" ]"
+
+
+assert not pdfdoc.rl_config.pdfMultiLine  # the layout _Dict and _Array copy
 
 def _write_structure(canv, rec: _Recorder) -> None:
     doc = canv._doc
@@ -278,17 +330,17 @@ def _write_structure(canv, rec: _Recorder) -> None:
         return id(node) in rec.content or id(node) in links or any(has_content(k) for k in node.kids)
 
     def element(node: Node, parent_ref) -> object:
-        d = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(node.role),
+        d = _Dict({"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(node.role),
                                   "P": parent_ref})
         ref = doc.Reference(d)
         elements[id(node)] = ref
         kids = []
         for page, mcid in rec.content.get(id(node), ()):
-            kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("MCR"), "Pg": page_refs[page - 1],
+            kids.append(_Dict({"Type": pdfdoc.PDFName("MCR"), "Pg": page_refs[page - 1],
                                               "MCID": mcid}))
         if id(node) in links:
             annot, page, key = links[id(node)]
-            kids.append(pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("OBJR"), "Obj": annot,
+            kids.append(_Dict({"Type": pdfdoc.PDFName("OBJR"), "Obj": annot,
                                               "Pg": page_refs[page - 1]}))
             parent_tree[key] = ref
         for kid in node.kids:
@@ -297,7 +349,7 @@ def _write_structure(canv, rec: _Recorder) -> None:
         first = rec.content.get(id(node))
         if first:
             d["Pg"] = page_refs[first[0][0] - 1]
-        d["K"] = pdfdoc.PDFArray(kids)
+        d["K"] = _Array(kids)
         if node.alt:
             d["Alt"] = pdfdoc.PDFString(node.alt)
         if node.lang:
@@ -310,14 +362,14 @@ def _write_structure(canv, rec: _Recorder) -> None:
     root_ref = doc.Reference(root, "StructTreeRoot")
     document = element(rec.root, root_ref)
     for page, owners in sorted(rec.mcids.items()):
-        parent_tree[page - 1] = pdfdoc.PDFArray([elements[id(n)] for n in owners])
+        parent_tree[page - 1] = _Array([elements[id(n)] for n in owners])
     for index in range(len(pages)):
-        parent_tree.setdefault(index, pdfdoc.PDFArray([]))
+        parent_tree.setdefault(index, _Array([]))
     nums = []
     for key in sorted(parent_tree):
         nums += [key, parent_tree[key]]
     root["K"] = pdfdoc.PDFArray([document])
-    root["ParentTree"] = doc.Reference(pdfdoc.PDFDictionary({"Nums": pdfdoc.PDFArray(nums)}))
+    root["ParentTree"] = doc.Reference(_Dict({"Nums": _Array(nums)}))
     root["ParentTreeNextKey"] = _ANNOT_KEYS + len(rec.links)
     catalog = doc.Catalog
     catalog.StructTreeRoot = root_ref
@@ -396,9 +448,20 @@ _paragraph._uri_split_pairs = _address_breaks
 
 def subset_tag(font_data: bytes, codes) -> bytes:
     """Six capital letters from the font file and the characters in the subset, in order."""
-    digest = hashlib.sha256(hashlib.sha256(font_data).digest() + ",".join(map(str, codes)).encode()).digest()
+    digest = hashlib.sha256(_font_digest(font_data) + ",".join(map(str, codes)).encode()).digest()
     number = int.from_bytes(digest[:8], "big")
     return bytes(65 + (number // 26 ** i) % 26 for i in range(6))
+
+
+_FONT_DIGESTS: dict[int, tuple[bytes, bytes]] = {}  # id(font file bytes) -> (those bytes, their sha256)
+
+
+def _font_digest(font_data: bytes) -> bytes:
+    """sha256 of a font file, hashed once per process rather than once per subset."""
+    known = _FONT_DIGESTS.get(id(font_data))
+    if known is None or known[0] is not font_data:
+        known = _FONT_DIGESTS[id(font_data)] = (font_data, hashlib.sha256(font_data).digest())
+    return known[1]
 
 
 _ttf_add_objects = ttfonts.TTFont.addObjects
