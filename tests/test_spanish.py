@@ -73,6 +73,7 @@ def test_spanish_guide_hyphenates_with_spanish_rules_when_its_layout_asks(tmp_pa
     shutil.copy(root / "layouts/strings/es.yaml", layouts / "strings")
     shutil.copy(root / "layouts/strings/en.yaml", layouts / "strings")
     shutil.copytree(root / "layouts/figures", layouts / "figures")
+    shutil.copytree(root / "layouts/profiles", layouts / "profiles")
     (layouts / "guide-booklet-a5.yaml").write_text((layouts / "guide-booklet-a5.yaml").read_text() + "hyphenate: true\n")
     assert main(["--content", str(root / "content"), "--layouts", str(layouts), "--fonts", str(root / "fonts"),
                  "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"], root=root) == 0
