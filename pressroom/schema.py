@@ -35,7 +35,7 @@ TITLES = {
 from .text import _HOST  # noqa: E402  (one host pattern for the loader and the schema)
 _PATTERNS = {
     "colour": r"^#(?:[0-9a-fA-F]{3}){1,2}$",
-    "language": r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$",
+    "language": r"^[a-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$",
     "date": r"^\d{4}-\d{2}-\d{2}$",
     "website": rf"^(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_HOST}(?::[0-9]{{1,5}})?(?:[/?#][!#-&(-;=?-\[\]-_a-~]*)?$",
     "email": rf"^[A-Za-z0-9._+-]+@{_HOST}$",
@@ -60,6 +60,8 @@ def kind_schema(kind: str) -> dict:
         return {"type": "string", "pattern": _PATTERNS[kind]}
     if kind == "grade":
         return {"type": "number", "minimum": 1, "maximum": 18}
+    if kind == "flag":
+        return {"type": "boolean"}
     if kind == "address":
         return {"oneOf": [{"type": "string"}, {"type": "array", "items": dict(text)}]}
     if kind == "terms":

@@ -11,7 +11,7 @@ from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
 from .common import (Context, RenderError, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings,
-                     page_canvas, esc, furniture_canvas, holding, para, procedure_flowables, review_line,
+                     page_canvas, esc, furniture_canvas, holding, language_help, para, procedure_flowables, review_line,
                      style_role, tag_story)
 from .tagging import Node, marked
 from .logo import draw_logo, load_logo
@@ -48,7 +48,8 @@ def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str
         out[1:1] = prepared_box(patient, ctx, styles, width)
     if words:
         out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
-    return out + [para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])]
+    return out + language_help(ctx, styles["language_help"]) + [para(esc(ctx.strings["disclaimer"]),
+                                                                      styles["disclaimer"])]
 
 
 def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Styles):
