@@ -103,7 +103,7 @@ class Strings:
         month name when it has one ("March 3, 2026"), else CLDR's own long date."""
         from babel.dates import format_date
         if "date_format" not in self.own:
-            return format_date(day, "long", locale=self._locale())
+            return _spaces(format_date(day, "long", locale=self._locale()))
         month = format_date(day, "MMMM", locale=self._locale())
         return self.format("date_format", day=day.day, month_name=month, year=day.year)
 
@@ -111,7 +111,7 @@ class Strings:
         """With the weekday, as a patient reads an appointment: "Tuesday, March 3, 2026"."""
         from babel.dates import format_date
         if "long_date_format" not in self.own:
-            return format_date(day, "full", locale=self._locale())
+            return _spaces(format_date(day, "full", locale=self._locale()))
         return self.format("long_date_format", weekday=format_date(day, "EEEE", locale=self._locale()),
                            day=day.day, month_name=format_date(day, "MMMM", locale=self._locale()),
                            year=day.year)
@@ -120,12 +120,17 @@ class Strings:
         """A time of day in this language's way ("7:30 AM", "7:30 a. m.", CLDR's "07:30")."""
         if "time_format" not in self.own:
             from babel.dates import format_time
-            return format_time(clock, "short", locale=self._locale())
+            return _spaces(format_time(clock, "short", locale=self._locale()))
         if clock.hour == 0 and clock.minute == 0:
             return self.words["midnight"]
         return self.format("time_format", hour=clock.hour, hour12=(clock.hour - 1) % 12 + 1,
                            minute=f"{clock.minute:02d}",
                            ampm=self.words["am" if clock.hour < 12 else "pm"])
+
+
+def _spaces(text: str) -> str:
+    """CLDR's narrow no-break space (7:30\u202fAM) as the no-break space every bundled font draws."""
+    return text.replace("\u202f", "\u00a0")
 
 
 @lru_cache(maxsize=None)
@@ -153,6 +158,10 @@ FIELDS = {
     "time_format": {"hour", "hour12", "minute", "ampm"}, "time_on_date": {"time", "date"},
     "midnight_before": {"date"},
 }
+
+
+# Patterns a language need not write: without them its dates and times are CLDR's (Babel).
+CLDR_KEYS = frozenset({"date_format", "long_date_format", "time_format", "am", "pm", "midnight"})
 
 
 # Fixed words that are lists, and how many items each must have (month and weekday names
@@ -239,7 +248,7 @@ def load_strings(folder: Path, shown_root: str, langs: list[str],
                          f"{shown_root}/{FALLBACK}.yaml written in {lang} (or {shown_root}/{lang}.yaml)")
             continue
         words, lines[lang] = found
-        missing = sorted(k for k in base if k not in words)
+        missing = sorted(k for k in base if k not in words and k not in CLDR_KEYS)
         if missing:
             where = next(iter(lines[lang].values()))[0] if lines[lang] else f"{shown_root}/{lang}.yaml"
             warnings.append(warning(where, 0, f"language {lang!r} lacks {', '.join(missing)}; "
