@@ -133,8 +133,6 @@ def strings_schema(english: dict) -> dict:
     for key, value in english.items():
         if isinstance(value, list):
             schema = {"type": "array", "items": {"type": "string"}}
-            if key == "months":
-                schema.update(minItems=12, maxItems=12)
             shown = "; ".join(map(str, value[:3])) + ("; …" if len(value) > 3 else "")
         else:
             schema = {"type": "string", "minLength": 1}

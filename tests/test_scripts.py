@@ -460,3 +460,19 @@ def test_a_character_no_font_has_is_still_an_error_naming_it(tmp_path, tree, cap
     code, err = build(content, tree / "layouts", tmp_path / "out", capsys)
     assert code == 1
     assert "procedures/discectomy.yaml:1:" in err and "U+1F9B4" in err
+
+
+def test_the_brochure_back_panel_offers_language_help_in_each_language(tmp_path, capsys):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    with (content / "clinic.yaml").open("a", encoding="utf-8") as f:
+        f.write("language_help: true\n")
+    layouts = make_layouts(tmp_path / "layouts", ("base.yaml", "brochure-letter.yaml", "brochure-letter-office.yaml"))
+    code, err = build(content, layouts, tmp_path / "out", capsys)
+    assert code == 0, err
+    for lang in ("en", "es"):
+        [path] = (tmp_path / "out" / lang / "letter").glob("brochure*.pdf")
+        text = text_of(path).replace("\u00a0", " ")
+        assert "Free language help is available. Call" in text, lang
+        assert "Hay ayuda gratuita con el idioma. Llame al" in text, lang
+        assert {("P", "en"), ("P", "es")} <= set(lang_elements(path)), lang
