@@ -190,7 +190,8 @@ def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:
 
 def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths) -> list[Job]:
     inputs = tuple(cat.files["clinic"]) + layout.sources + ctx.fonts.all_files + (
-        paths.layouts / "strings" / "en.yaml", paths.layouts / "strings" / f"{cat.lang}.yaml")
+        paths.layouts / "strings" / "en.yaml", paths.layouts / "strings" / f"{cat.lang}.yaml",
+        paths.content / "strings.yaml", paths.content / cat.lang / "strings.yaml")  # the content's own words
     if layout.kind in ("guide", "brochure"):  # they draw figures; a changed SVG rebuilds them
         inputs += tuple(art.path for _, art in sorted(ctx.figures.items()))
     return list(JOB_MAKERS[layout.kind](cat, layout, ctx, inputs))
