@@ -147,7 +147,7 @@ class Fonts:
         every letter of `text` (the language's own fixed words), else the main family."""
         codes = {ord(c) for c in text if not c.isspace()}
         for family in self.order(lang):
-            if family.loaded or not family.languages or family.serves(lang):
+            if not family.languages or family.serves(lang):  # never by what happens to be loaded
                 fontset = family.load()
                 if codes <= fontset.charset:
                     return _with_files(fontset, self.files())
