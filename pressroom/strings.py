@@ -48,7 +48,11 @@ class Strings:
     lang: str
     words: dict
     lines: dict = field(default_factory=dict, compare=False)  # key -> (shown path, line)
-    own: frozenset = field(default=frozenset(), compare=False)  # keys written in this language
+    own: frozenset | None = field(default=None, compare=False)  # keys written in this language (None: all)
+
+    def __post_init__(self):
+        if self.own is None:
+            object.__setattr__(self, "own", frozenset(self.words))
 
     def own_text(self) -> str:
         """Every fixed word written in this language (not English fallbacks): what its

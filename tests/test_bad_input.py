@@ -137,10 +137,10 @@ def test_fixed_word_the_fonts_lack_is_an_error(tmp_path, previous, run):
     layouts = tmp_path / "layouts"
     shutil.copytree(REPO / "layouts", layouts)
     strings = layouts / "strings/en.yaml"
-    strings.write_text(strings.read_text().replace("when_to_call: When to call us", "when_to_call: Call us \u260e"))
+    strings.write_text(strings.read_text().replace("when_to_call: When to call us", "when_to_call: Call us \U0001f4de"))
     before = snapshot(previous)
     result = run("--layouts", layouts, "--out", previous)
-    assert result.code == 1 and "strings/en.yaml" in result.err and "U+260E" in result.err
+    assert result.code == 1 and "strings/en.yaml" in result.err and "U+1F4DE" in result.err
     assert snapshot(previous) == before
 
 
