@@ -476,3 +476,26 @@ def test_the_brochure_back_panel_offers_language_help_in_each_language(tmp_path,
         assert "Free language help is available. Call" in text, lang
         assert "Hay ayuda gratuita con el idioma. Llame al" in text, lang
         assert {("P", "en"), ("P", "es")} <= set(lang_elements(path)), lang
+
+
+def test_chinese_lines_break_where_the_markup_says_and_keep_latin_words_whole():
+    """A forced line break (<br/>, as the brochure's contact lines use) and a Latin word
+    that would overflow: the word moves whole to the next line."""
+    import pressroom.render.tagging  # noqa: F401 (the line breaker)
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+    from pressroom.fonts import load_fonts
+    import yaml
+    fonts = load_fonts(REPO / "fonts", yaml.safe_load((REPO / "layouts/base.yaml").read_text())["fonts"])
+    base = fonts.base("zh-Hans", "何时联系我们")
+    style = ParagraphStyle("t", fontName=base.regular, fontSize=10, leading=14, wordWrap="CJK")
+    para = Paragraph("请致电<br/>下班时间请拨：(555) 555-0199", style)
+    para.wrap(300, 100)
+    assert ["".join(w.text for w in line.words) for line in para.blPara.lines] == \
+        ["请致电", "下班时间请拨：(555) 555-0199"]
+    para = Paragraph("手术可能是一个选择。Riverside Spine Center提供微创脊柱手术。", style)
+    para.wrap(110, 200)
+    lines = ["".join(w.text for w in line.words) for line in para.blPara.lines]
+    assert all(line.strip() for line in lines) and "Riverside" in "".join(lines)
+    assert any(line.startswith("Riverside") or line.endswith("Riverside") for line in lines), lines
+    assert all(line[0] not in CLOSING for line in lines), lines

@@ -505,7 +505,10 @@ def _breaks_between(ch: str) -> bool:
 
 
 def _break_before(prev: str, ch: str) -> bool:
-    """May a line end after `prev` and the next start with `ch`?"""
+    """May a line end after `prev` and the next start with `ch`? (Not beside an empty unit:
+    a line break of its own, an anchor.)"""
+    if not ch or not prev:
+        return False
     if ch in _GLUE or prev in _GLUE or ch in CANNOT_START or prev in CANNOT_END:
         return False
     if ch.isspace():
