@@ -247,6 +247,26 @@ def language_help(ctx: Context, style: ParagraphStyle) -> list[Flowable]:
     return out
 
 
+def draw_line(canv, text: str, font: str, size: float, x: float, baseline: float,
+              align_right: bool = False) -> None:
+    """One plain line of page furniture, the canvas set to `font` already: drawn as it is
+    when that face has every letter, else run by run, each word in a family that has its
+    letters (fonts.runs), as paragraphs are."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from .. import fonts
+    if fonts.covers(font, text):
+        (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
+        return
+    runs = fonts.runs(font, text)
+    if align_right:
+        x -= sum(stringWidth(piece, face, size) for face, piece in runs)
+    for face, piece in runs:
+        canv.setFont(face, size)
+        canv.drawString(x, baseline, piece)
+        x += stringWidth(piece, face, size)
+    canv.setFont(font, size)
+
+
 def keep_together(flowables: list) -> KeepTogether:
     """Flowables kept on one page, remembering them for tag_story."""
     kept = KeepTogether(flowables)

@@ -10,7 +10,7 @@ from .. import model as m
 from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
-from .common import (Context, RenderError, check_edition, Styles, band_middle, box, build_pdf, color, doc_settings,
+from .common import (Context, RenderError, check_edition, Styles, draw_line, band_middle, box, build_pdf, color, doc_settings,
                      page_canvas, esc, furniture_canvas, holding, language_help, para, procedure_flowables, review_line,
                      style_role, tag_story)
 from .tagging import Node, marked
@@ -116,8 +116,7 @@ def _text(canv, text: str, style, x: float, y: float, align_right: bool = False)
     """One plain line of page furniture, placed where a one-line Paragraph at y would be."""
     canv.setFont(style.fontName, style.fontSize)
     canv.setFillColor(style.textColor)
-    baseline = y + style.leading - style.fontSize
-    (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
+    draw_line(canv, text, style.fontName, style.fontSize, x, y + style.leading - style.fontSize, align_right)
 
 
 def page_templates(lay, suffix: str = "", pagesize: bool = False) -> list[PageTemplate]:
