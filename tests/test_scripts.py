@@ -65,6 +65,14 @@ TEXTS = {
         "微创脊柱手术（MISS）的切口通常很小。如有问题，请致电 {{ clinic.phone }}。",
         note="更多信息请访问 https://lakeside.example.org/spine 。",
         calls='"发烧超过 38.3 °C（101 °F）", "伤口发红、肿胀或有液体流出", "腿部无力或麻木加重"'),
+    "zh-Hant": dict(
+        title="椎間盤切除術", summary="椎間盤切除術是一種手術，用於取出壓迫神經的部分椎間盤。許多人在手術後腿部疼痛會減輕。",
+        treats="坐骨神經痛, 椎間盤突出", before="手術前",
+        before_text="請告訴醫生您正在服用的所有藥物，包括阿斯匹靈和其他稀釋血液的藥物。手術前一晚午夜後，請不要進食或飲水。",
+        bullet1="請安排一位成年人送您回家。", bullet2="請穿寬鬆、舒適的衣服。", after="手術後",
+        after_text="大多數人可以在手術當天或第二天回家。請每天慢慢增加步行時間。如有問題，請致電 {{ clinic.phone }}。",
+        note="更多資訊請瀏覽 https://lakeside.example.org/spine 。",
+        calls='"發燒超過 38.3 °C（101 °F）", "傷口發紅、腫脹或有液體流出"'),
     "ko": dict(
         title="추간판 절제술", summary="추간판 절제술은 신경을 누르는 추간판의 일부를 제거하는 수술입니다. "
         "많은 환자가 수술 후 다리 통증이 줄어듭니다.", treats="좌골신경통, 추간판 탈출증", before="수술 전",
@@ -112,6 +120,15 @@ disclaimer: "本单页提供一般信息，不能代替医生和护理团队的�
 words_to_know: 需要了解的词语
 language_help: "我们免费提供语言协助服务。请致电 {phone}。"
 language_name: 简体中文
+""",
+    "zh-Hant": """when_to_call: 何時聯絡我們
+call_us: "請致電 {phone} 聯絡我們"
+emergency: "如遇緊急情況，請撥打 {emergency}。"
+treats: "治療："
+page_of: "第 {page} 頁，共 {pages} 頁"
+draft: "草稿——尚未經過臨床審核"
+disclaimer: "本單張提供一般資訊，不能取代醫生和護理團隊的建議。"
+language_help: "我們免費提供語言協助服務。請致電 {phone}。"
 """,
     "ko": """when_to_call: 연락해야 할 때
 call_us: "{phone}번으로 전화하십시오"
@@ -167,7 +184,7 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def make_tree(root: Path, langs=LANGS) -> Path:
+def make_tree(root: Path, langs=LANGS + ("zh-Hant",)) -> Path:
     """An English clinic with the same leaflet in each language; each language folder
     carries its own fixed words (strings.yaml): no layout knows these languages."""
     write(root / "clinic.yaml", CLINIC)
@@ -320,7 +337,7 @@ def test_each_language_is_a_folder_built_in_its_own_tag(tree):
     assert "Когда нам звонить" in text_of(leaflet(tree, "ru"))
 
 
-@pytest.mark.parametrize("lang", ("en",) + LANGS)
+@pytest.mark.parametrize("lang", ("en",) + LANGS + ("zh-Hant",))
 def test_every_character_is_drawn_by_an_embedded_font_that_has_it(tree, lang):
     """The clinic's name has a letter Atkinson Hyperlegible and the CJK subsets lack (ư):
     in the masthead and the footer it is set in Noto Sans, in every language."""
@@ -334,8 +351,8 @@ def test_every_character_is_drawn_by_an_embedded_font_that_has_it(tree, lang):
 
 
 def test_each_script_is_set_in_its_family_and_headings_stay_bold(tree):
-    expected = {"en": "AtkinsonHyperlegible", "zh-Hans": "NotoSansCJKsc", "ko": "NotoSansCJKkr",
-                "vi": "NotoSans-", "ru": "NotoSans-"}
+    expected = {"en": "AtkinsonHyperlegible", "zh-Hans": "NotoSansCJKsc", "zh-Hant": "NotoSansCJKtc",
+                "ko": "NotoSansCJKkr", "vi": "NotoSans-", "ru": "NotoSans-"}
     for lang, family in expected.items():
         chars = chars_with_fonts(leaflet(tree, lang))
         title = {font.split("+")[-1] for _, ch, font, *_ in chars if ch in TEXTS[lang]["title"]}
