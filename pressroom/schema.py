@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from . import fields as f
-from .strings import FIELDS as PLACEHOLDERS
+from .strings import FIELDS as PLACEHOLDERS, LISTS
 
 DIALECT = "http://json-schema.org/draft-07/schema#"  # what yaml-language-server reads
 SHIPPED = Path(__file__).parent / "schemas"
@@ -141,6 +141,10 @@ def strings_schema(english: dict) -> dict:
         if key in PLACEHOLDERS:
             words += f" (may use {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS[key]))})"
         properties[key] = {**schema, "description": words}
+    for key, count in LISTS.items():  # optional in every language: CLDR's names otherwise
+        properties.setdefault(key, {"type": "array", "items": {"type": "string"}, "minItems": count,
+                                    "maxItems": count, "description": f"Optional: the {count} {key} "
+                                    "names, in order (else CLDR's, through Babel)"})
     return {"$schema": DIALECT, "title": TITLES["strings"], "type": "object", "properties": properties,
             "additionalProperties": False}
 

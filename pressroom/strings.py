@@ -105,20 +105,27 @@ class Strings:
     def date(self, day: dt.date) -> str:
         """A date as this language writes it: its strings' date_format filled with CLDR's
         month name when it has one ("March 3, 2026"), else CLDR's own long date."""
-        from babel.dates import format_date
         if "date_format" not in self.own:
+            from babel.dates import format_date
             return _spaces(format_date(day, "long", locale=self._locale()))
-        month = format_date(day, "MMMM", locale=self._locale())
-        return self.format("date_format", day=day.day, month_name=month, year=day.year)
+        return self.format("date_format", day=day.day, month_name=self._month(day), year=day.year)
 
     def long_date(self, day: dt.date) -> str:
         """With the weekday, as a patient reads an appointment: "Tuesday, March 3, 2026"."""
         from babel.dates import format_date
         if "long_date_format" not in self.own:
             return _spaces(format_date(day, "full", locale=self._locale()))
-        return self.format("long_date_format", weekday=format_date(day, "EEEE", locale=self._locale()),
-                           day=day.day, month_name=format_date(day, "MMMM", locale=self._locale()),
+        weekday = (self.words["weekdays"][day.weekday()] if "weekdays" in self.own
+                   else format_date(day, "EEEE", locale=self._locale()))
+        return self.format("long_date_format", weekday=weekday, day=day.day, month_name=self._month(day),
                            year=day.year)
+
+    def _month(self, day: dt.date) -> str:
+        """The month's name: the language's own list if it gives one, else CLDR's."""
+        if "months" in self.own:
+            return self.words["months"][day.month - 1]
+        from babel.dates import format_date
+        return format_date(day, "MMMM", locale=self._locale())
 
     def time(self, clock: dt.time) -> str:
         """A time of day in this language's way ("7:30 AM", "7:30 a. m.", CLDR's "07:30")."""
@@ -165,12 +172,13 @@ FIELDS = {
 
 
 # Patterns a language need not write: without them its dates and times are CLDR's (Babel).
-CLDR_KEYS = frozenset({"date_format", "long_date_format", "time_format", "am", "pm", "midnight"})
+CLDR_KEYS = frozenset({"date_format", "long_date_format", "time_format", "am", "pm", "midnight",
+                       "months", "weekdays"})
 
 
-# Fixed words that are lists, and how many items each must have (month and weekday names
-# come from CLDR, through Babel).
-LISTS: dict[str, int] = {}
+# Fixed words that are lists, and how many items each must have: a language may name its
+# months and weekdays itself (else CLDR's, through Babel); English need not.
+LISTS = {"months": 12, "weekdays": 7}
 
 
 def check_placeholders(strings: dict[str, Strings], shown_root: str, problems: Problems) -> None:

@@ -521,3 +521,35 @@ def test_chinese_lines_break_where_the_markup_says_and_keep_latin_words_whole():
     assert all(line.strip() for line in lines) and "Riverside" in "".join(lines)
     assert any(line.startswith("Riverside") or line.endswith("Riverside") for line in lines), lines
     assert all(line[0] not in CLOSING for line in lines), lines
+
+
+def test_a_language_may_name_its_own_months_and_weekdays():
+    import datetime as dt
+
+    from pressroom.strings import Strings
+    zh = Strings("zh-Hans", {"date_format": "{year}年{month_name}{day}日", "long_date_format":
+                             "{year}年{month_name}{day}日{weekday}", "months": [f"{n}月" for n in range(1, 13)],
+                             "weekdays": ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]})
+    assert zh.date(dt.date(2026, 3, 3)) == "2026年3月3日"  # CLDR's month name alone would be 三月
+    assert zh.long_date(dt.date(2026, 3, 3)) == "2026年3月3日星期二"
+
+
+def test_large_print_footer_keeps_the_page_number_clear_in_wider_scripts(tmp_path, capsys):
+    content = make_tree(tmp_path / "content", langs=("zh-Hans",))
+    (content / "clinic.yaml").write_text(CLINIC.replace("https://lakeside.example.org",
+                                                        "https://lakeside-back-and-neck.example.org"))
+    layouts = make_layouts(tmp_path / "layouts", ("base.yaml", "leaflet-letter.yaml", "leaflet-letter-large.yaml"))
+    code, err = build(content, layouts, tmp_path / "out", capsys)
+    assert code == 0, err
+    path = tmp_path / "out/zh-Hans/letter/leaflet-discectomy-large-print.pdf"
+    doc = pdfium.PdfDocument(str(path))
+    page = doc[0]
+    textpage = page.get_textpage()
+    boxes = [textpage.get_charbox(i) for i in range(textpage.count_chars())]
+    chars = [chr(raw.FPDFText_GetUnicode(textpage.raw, i)) for i in range(textpage.count_chars())]
+    first = max((box for box, ch in zip(boxes, chars) if ch == "第" and box[1] < 100), key=lambda box: box[1])
+    left_of_label = first[0]  # "第1页，共N页", right-aligned on the footer's first line
+    same_line = [box for box, ch in zip(boxes, chars)
+                 if not ch.isspace() and abs(box[1] - first[1]) < 4 and box[0] < left_of_label]
+    assert len(same_line) > 10  # the clinic's name and number
+    assert all(box[2] < left_of_label for box in same_line), "the contact line runs into the page number"

@@ -96,8 +96,12 @@ def furniture(ctx: Context, title: str, review: m.Review, styles: Styles, contro
         fs, right = styles["footer"], lay.width - mg.right
         first, second = footer_top - fs.leading - 2, footer_top - 2 * fs.leading - 2
         contact = " · ".join(x for x in (clinic.name, clinic.phone, clinic.website) if x)
+        label = s.format("page_of", page=page, pages=pages)
+        room = right - mg.left - canv.stringWidth(label, fs.fontName, fs.fontSize) - 12
+        if canv.stringWidth(contact, fs.fontName, fs.fontSize) > room:  # wider scripts, larger print
+            contact = " · ".join(x for x in (clinic.name, clinic.phone) if x)  # the masthead has the website
         _text(canv, contact, fs, mg.left, first)
-        _text(canv, s.format("page_of", page=page, pages=pages), fs, right, first, align_right=True)
+        _text(canv, label, fs, right, first, align_right=True)
         with marked(canv, control if page == pages else None):
             _text(canv, review_line(review, s), fs, mg.left, second)
             if review.is_draft:
