@@ -10,6 +10,7 @@
 - peak RSS of each process (wait4) and output sizes.
 
 Usage: python bench/bench.py [--repeat N] [--rounds N] [--proofs-and-report | --only-proofs-and-report]
+       [--only-side-by-side] [--only-languages] (per-language leaflets and font registration cost)
 (pip install -e .[bench] for Typst; WeasyPrint is skipped unless installed.)
 """
 
@@ -343,6 +344,63 @@ def catalogue(tmp: Path) -> None:
     print(f"catalogue fingerprint (sha256 of every PDF's path and sha256): {digest.hexdigest()[:16]}")
 
 
+FONT_COST = """
+import resource, sys, time
+from pathlib import Path
+from pressroom.fonts import load_fontset
+from reportlab.pdfbase.ttfonts import TTFont
+faces = dict(zip(("regular", "bold", "italic", "bold_italic"), sys.argv[1:]))
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize() / 2**20
+before = rss()
+start = time.perf_counter()
+load_fontset(Path(sys.argv[5]), faces)
+took = time.perf_counter() - start
+print(f"{took * 1000:.0f} {rss() - before:.1f}")
+"""
+
+
+def font_registration() -> None:
+    """Reading and registering each family's faces, in a fresh process (resident memory it adds)."""
+    families = {"Atkinson Hyperlegible": ["AtkinsonHyperlegible-" + f for f in
+                                          ("Regular", "Bold", "Italic", "BoldItalic")],
+                "Noto Sans": ["NotoSans-" + f for f in ("Regular", "Bold", "Italic", "BoldItalic")]}
+    for script in ("sc", "tc", "kr"):
+        families[f"Noto Sans CJK {script.upper()}"] = [f"NotoSansCJK{script}-" + f for f in
+                                                       ("Regular", "Bold", "Regular", "Bold")]
+    for name, files in families.items():
+        runs = [subprocess.run([sys.executable, "-c", FONT_COST, *(f + ".ttf" for f in files), str(ROOT / "fonts")],
+                               check=True, capture_output=True, text=True, cwd=ROOT).stdout.split()
+                for _ in range(3)]
+        best = min(runs, key=lambda r: float(r[0]))
+        size = sum((ROOT / "fonts" / (f + ".ttf")).stat().st_size for f in set(files)) / 2**20
+        print(f"register {name}: {best[0]} ms, +{best[1]} MB resident ({size:.1f} MB of font files; best of 3)")
+
+
+def languages(tmp: Path, repeat: int) -> None:
+    """A leaflet in each script (tests/test_scripts.py's tree): warm render time each."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_scripts import LANGS, LAYOUTS, make_layouts, make_tree
+    from pressroom.build import Paths, plan
+    make_tree(tmp / "lang-content")
+    make_layouts(tmp / "lang-layouts", LAYOUTS)
+    start = time.perf_counter()
+    jobs = plan(Paths(tmp / "lang-content", tmp / "lang-layouts", ROOT / "fonts", tmp / "lang-out")).jobs
+    print(f"load and validate 5 languages (reads the fonts they need): {(time.perf_counter() - start) * 1000:.0f} ms")
+    for job in jobs:
+        job.render()
+    for job in jobs:
+        if job.kind != "leaflet" or job.layout.edition != "standard":
+            continue
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            job.render()
+            times.append(time.perf_counter() - start)
+        print(f"warm leaflet, {job.lang:8s} {min(times) * 1000:7.1f} ms")
+    font_registration()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5, help="warm renders per document (best kept)")
@@ -350,9 +408,13 @@ def main() -> None:
     parser.add_argument("--proofs-and-report", action="store_true", help="also time proofs and the change report")
     parser.add_argument("--only-proofs-and-report", action="store_true")
     parser.add_argument("--only-side-by-side", action="store_true")
+    parser.add_argument("--only-languages", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        if args.only_languages:
+            languages(tmp, args.repeat)
+            return
         if args.only_proofs_and_report:
             proofs_and_report(tmp)
             return
@@ -361,6 +423,7 @@ def main() -> None:
             return
         warm(tmp, args.repeat)
         catalogue(tmp)
+        languages(tmp, args.repeat)
         if args.proofs_and_report:
             proofs_and_report(tmp)
 

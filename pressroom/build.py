@@ -15,7 +15,7 @@ from . import model as m
 from .content import load_content
 from . import limits
 from .errors import ContentError, Interrupted, OutputError, Problem, Problems, did_you_mean, warning
-from .fonts import FontError, FontSet, load_fontset
+from .fonts import FontError, Fonts, load_fonts
 from .layout import Layout, LayoutSpec, load_layouts, press_edition, resolve_layout
 from .inputs import Refused, list_tree, read_bytes
 from .output import (STAGING, OutputLock, Staging, check_out_folder, interrupted, manifest_bytes,
@@ -89,11 +89,11 @@ def plan(paths: Paths) -> Plan:
     for name in ("layouts", "fonts"):
         problems.extend(list(trees.listings[name].problems))
     specs = load_layouts(paths.layouts, paths.shown_layouts, problems)
-    fontsets: dict[str, FontSet] = {}
+    fontsets: dict[str, Fonts] = {}
     for spec in specs.values():
         faces = spec.data.get("fonts") or {}
         try:
-            fontsets[spec.name] = load_fontset(paths.fonts, faces)
+            fontsets[spec.name] = load_fonts(paths.fonts, faces)
         except (FontError, KeyError, TypeError) as exc:
             problems.add(*spec.where("fonts"), str(exc).strip("'"), "fonts")
     problems.raise_if_any()
@@ -102,7 +102,7 @@ def plan(paths: Paths) -> Plan:
         problems.add(paths.shown_layouts, 0, "no layouts to build with (need *.yaml files that are "
                      "not `abstract: true`)")
         problems.raise_if_any()
-    charset = frozenset.intersection(*(fontsets[s.name].charset for s in concrete)) if concrete else frozenset()
+    charset = Coverage(tuple(fontsets[s.name] for s in concrete))
     figures = figure_names(trees.listings["layouts"])  # the known figures are the files present
     draws = any(str(s.data.get("kind")) in ("guide", "brochure") for s in concrete)
     profiles = _Profiles(trees.listings["layouts"], paths.shown_layouts, problems)
@@ -112,7 +112,8 @@ def plan(paths: Paths) -> Plan:
     warnings.extend(content_warnings)
     warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
-                           [c.lang for c in catalogues], problems, warnings)
+                           [c.lang for c in catalogues], problems, warnings, trees.listings["content"],
+                           paths.shown_content, catalogues[0].lang if catalogues else FALLBACK)
     check_glyphs(strings, f"{paths.shown_layouts}/strings", charset, problems)
     check_placeholders(strings, f"{paths.shown_layouts}/strings", problems)
     warnings.extend(w for w in check_clinic_phrases(strings, catalogues) if w not in warnings)
@@ -143,7 +144,9 @@ def plan(paths: Paths) -> Plan:
             for edition in (layout, press_edition(layout)) if layout.press else (layout,):
                 if edition.color_mode == "cmyk" and edition.pdfx and edition.pdfx.get("profile"):
                     edition = replace(edition, profile=profiles.read(spec, edition.pdfx["profile"]))
-                ctx = Context(edition, fontsets[spec.name], strings[cat.lang], cat.clinic, artworks)
+                base = fontsets[spec.name].base(cat.lang, strings[cat.lang].own_text())
+                ctx = Context(edition, base, strings[cat.lang], cat.clinic, artworks, fontsets[spec.name],
+                              _help_lines(cat, catalogues, strings, fontsets[spec.name]))
                 try:
                     jobs.extend(_jobs_for(cat, edition, ctx, paths, spec.where("preflight")))
                 except ContentError as exc:  # a layout a renderer refuses: report it with the rest
@@ -197,6 +200,28 @@ class _Profiles:
         return None
 
 
+def _help_lines(cat: m.Catalogue, catalogues: list[m.Catalogue], strings: dict, fonts: Fonts) -> tuple:
+    """(lang, markup, font) of "Free language help is available. Call …" in each language
+    the content offers whose fixed words say it, with that language's number; only when the
+    clinic asks for them (clinic.yaml language_help: true)."""
+    if not cat.clinic.language_help:
+        return ()
+    return tuple((c.lang, strings[c.lang].phrase("language_help", c.clinic.phone),
+                  fonts.base(c.lang, strings[c.lang].own_text()))
+                 for c in catalogues if c.lang in strings and "language_help" in strings[c.lang].own)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The characters every layout's fonts draw (some family of each): a character is
+    looked up family by family, so a fallback is read only when text needs it."""
+
+    layouts: tuple[Fonts, ...]
+
+    def __contains__(self, code: int) -> bool:
+        return bool(self.layouts) and all(code in fonts for fonts in self.layouts)
+
+
 def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:
     """Every figure the content draws."""
     used = set()
@@ -210,8 +235,9 @@ def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:
 
 def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths,
               at: tuple[str, int] = ("", 0)) -> list[Job]:
-    inputs = tuple(cat.files["clinic"]) + layout.sources + ctx.fonts.files + (
-        paths.layouts / "strings" / "en.yaml", paths.layouts / "strings" / f"{cat.lang}.yaml")
+    inputs = tuple(cat.files["clinic"]) + layout.sources + ctx.fonts.all_files + (
+        paths.layouts / "strings" / "en.yaml", paths.layouts / "strings" / f"{cat.lang}.yaml",
+        paths.content / "strings.yaml", paths.content / cat.lang / "strings.yaml")  # the content's own words
     if layout.kind in ("guide", "brochure"):  # they draw figures; a changed SVG rebuilds them
         inputs += tuple(art.path for _, art in sorted(ctx.figures.items()))
     if layout.profile is not None:  # a press file's inks come from its profile

@@ -172,11 +172,13 @@ def run_once(args) -> int:
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if not args.quiet and result.readings:
-        grades = [r.grade for r in result.readings]
+        grades = [r.grade for r in result.readings if r.grade is not None]
         over = sum(g > result.reading_target for g in grades)
-        print(f"reading level: {len(grades)} documents, grade {min(grades):.1f} to {max(grades):.1f} "
-              f"(target {result.reading_target:g}; {over} over); report: "
-              f"{_shown(args.out / 'report.html')}")
+        ungraded = len(result.readings) - len(grades)
+        graded = (f"{len(grades)} documents, grade {min(grades):.1f} to {max(grades):.1f} "
+                  f"(target {result.reading_target:g}; {over} over)" if grades else "no document graded")
+        print(f"reading level: {graded}{f'; {ungraded} not graded (no formula for their language)' if ungraded else ''}; "
+              f"report: {_shown(args.out / 'report.html')}")
     if not args.quiet and args.proofs:
         print(f"proofs: {result.proofs} PDF(s) rendered, the rest were up to date; "
               f"{_shown(args.out / 'proofs')}")

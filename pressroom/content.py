@@ -23,12 +23,16 @@ from .limits import (MAX_ADDRESS_LINE, MAX_CLINIC_NAME, MAX_EMAIL, MAX_FOOTER_FI
                      MAX_WEBSITE)
 from .strings import CLINIC_SLOTS, is_number, pasted_fault
 from .sources import Map, Seq, as_written, load_yaml
-from .text import TextError, email_address, missing_glyphs, render_template, to_markup, web_address
+from .text import (TextError, email_address, missing_glyphs, render_template, right_to_left, to_markup,
+                   web_address)
 
 # Whole-value patterns end in \Z, not $: `$` also matches before a final newline ("es\n").
 _HEX = re.compile(r"\A#(?:[0-9a-fA-F]{3}){1,2}\Z")
 _SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
-_LANG = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?\Z")
+# A BCP 47 language tag: language, then optional script, region and variants (zh-Hans,
+# zh-Hant-TW, pt-br, es-419, sr-Latn-RS)
+_LANG = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+                   r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*\Z")
 _LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg"}
 DEFAULT_BRAND = m.Brand(primary="#1d4e89", accent="#2a7f8f")
 _BLOCK_KINDS = fields.BLOCK_KINDS
@@ -51,6 +55,7 @@ class FileReader:
         self.shown, self.problems = shown, problems
         self.variables, self.charset, self.link_color = variables, charset, link_color
         self.figures = figures
+        self.rtl: dict = {}  # shown path -> (line, field, script) of its first right-to-left text
 
     def error(self, line: int, field: str, message: str) -> None:
         self.problems.add(self.shown, line, message, field)
@@ -154,6 +159,10 @@ class FileReader:
         return False
 
     def _glyphs(self, plain: str, line: int, field: str) -> bool:
+        script = right_to_left(plain)
+        if script is not None:  # refused once for its language (ContentLoader.refuse_rtl)
+            self.rtl.setdefault(self.shown, (line, field, script))
+            return True
         missing = missing_glyphs(plain, self.charset)
         for ch in missing:
             self.error(line, field, f"character {ch!r} (U+{ord(ch):04X}) is not in the bundled "
@@ -370,6 +379,7 @@ class ContentLoader:
         self.listing, self.root, self.shown_root = listing, listing.root, shown_root.rstrip("/")
         self.charset, self.figures, self.problems = charset, figures, problems
         self.profile = profile  # the press profile: RGB of a brand colour given only in CMYK
+        self.rtl: dict = {}  # shown path -> (line, field, script), shared by every FileReader
 
     def shown(self, path: Path) -> str:
         return f"{self.shown_root}/{path.relative_to(self.root).as_posix()}"
@@ -377,8 +387,25 @@ class ContentLoader:
     def reader(self, path: Path, clinic: m.Clinic | None) -> FileReader:
         variables = {"clinic": clinic.variables()} if clinic else {}
         link = clinic.brand.primary if clinic else DEFAULT_BRAND.primary
-        return FileReader(self.shown(path), self.problems, variables, self.charset, link,
-                          self.figures)
+        reader = FileReader(self.shown(path), self.problems, variables, self.charset, link,
+                            self.figures)
+        reader.rtl = self.rtl
+        return reader
+
+    def refuse_rtl(self) -> None:
+        """One error per language whose text is in a right-to-left script, at its first such
+        text: it would print with letters unjoined and words in the wrong order."""
+        langs = {}
+        for shown, (line, field, script) in self.rtl.items():
+            rel = shown[len(self.shown_root) + 1:]
+            folder = rel.split("/")[0] if "/" in rel and _LANG.match(rel.split("/")[0]) else ""
+            langs.setdefault(folder, (shown, line, field, script))
+        for folder, (shown, line, field, script) in sorted(langs.items()):
+            leave = f"leave this language out (move {self.shown_root}/{folder}/ out of the content)" if folder else \
+                "this content cannot be built"
+            self.problems.add(shown, line, f"text in a right-to-left script ({script}) cannot be printed "
+                              f"correctly yet (letters would not join and words would run left to right); "
+                              f"{leave}", field)
 
     def load(self, path: Path):
         return load_yaml(path, self.shown(path), self.problems, self.root)
@@ -438,8 +465,18 @@ class ContentLoader:
             logo=self.logo(r, data) if "logo" in data else (base.logo if base else None),
             origin=r.origin(getattr(data, "line", 1)),
             reading_grade=self.grade(r, data, base.reading_grade if base else 8.0),
+            language_help=self.flag(r, data, "language_help", base.language_help if base else False),
             origins={**(base.origins if base else {}), **{key: r.origin(data.line_of(key), key) for key in data}},
         )
+
+    def flag(self, r: FileReader, data: Map, key: str, default: bool) -> bool:
+        value = data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            r.error(data.line_of(key), key, f"expected true or false, found {as_written(value)!r}")
+            return default
+        return value
 
     def grade(self, r: FileReader, data: Map, default: float) -> float:
         value = data.get("reading_grade")
@@ -660,6 +697,7 @@ def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
         cat = loader.catalogue(folder, folder, lang_clinic)
         cat.files["clinic"] = [clinic_path] + ([lang_clinic_path] if has_clinic else []) + _logo_input(lang_clinic)
         catalogues.append(cat)
+    loader.refuse_rtl()
     problems.raise_if_any()
     return catalogues, (ignored + problems.warnings + review_warnings(catalogues, today())
                         + translation_warnings(catalogues) + clinic_language_warnings(catalogues))

@@ -37,7 +37,8 @@ KINDS = {
     "cmyk": "four ink percentages [C, M, Y, K], each 0 or from 5 to 100, like [70, 95, 0, 5]",
     "address": "the postal address, one line of text or a list of lines",
     "grade": "a school grade from 1 to 18",
-    "language": "a language code like en, es or pt-br",
+    "flag": "true or false",
+    "language": "a BCP 47 language tag like en, es, zh-Hans or pt-br",
     "website": "a web address",
     "email": "an e-mail address",
     "logo": "a logo file inside the content folder",
@@ -123,6 +124,9 @@ FILES: dict[str, tuple[Field, ...]] = {
               "folder (like images/logo.svg)."),
         Field("reading_grade", "grade", description="The reading-level target (default 8): a document "
               "over it is a warning."),
+        Field("language_help", "flag", description="true: every leaflet's last page and the brochure's back "
+              "panel say, in each language the content offers, that free language help is available "
+              "and the number to call (each language's fixed words `language_help`)."),
     ),
     "procedure": (
         Field("title", "text", True, "The procedure's name: the leaflet's title."),

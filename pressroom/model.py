@@ -132,6 +132,7 @@ class Clinic(Located):
     logo: Logo | None
     origin: Origin
     reading_grade: float = 8.0  # target reading level for every document
+    language_help: bool = False  # print the free language help lines (render.common.language_help)
     origins: dict = field(default_factory=dict, compare=False)  # field -> Origin (this file or the base)
 
     def variables(self) -> dict:

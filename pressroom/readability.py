@@ -1,7 +1,9 @@
 """Reading level per document (textstat), so reviewers never count syllables by hand.
 
 English: Flesch-Kincaid grade, plus Flesch reading ease. Spanish: Crawford's grade level,
-plus Fernández Huerta's ease. Lists and headings count as sentences of their own.
+plus Fernández Huerta's ease. Lists and headings count as sentences of their own. No other
+language is graded: these formulas count English or Spanish syllables, and would print a
+wrong number for Vietnamese, Russian or Chinese ("not graded" instead).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ FORMULAS = {  # language -> (grade formula, second formula)
 }
 
 
+NOT_GRADED = "not graded"
+
+
 @dataclass(frozen=True)
 class Sentence:
     text: str
@@ -33,9 +38,9 @@ class Reading:
     lang: str
     title: str
     formula: str
-    grade: float
+    grade: float | None       # None: not graded (no valid formula for the language)
     second_formula: str
-    second: float
+    second: float | None
     words: int
     sentences: int
     hardest: tuple[Sentence, ...]
@@ -45,6 +50,8 @@ class Reading:
         return self.words / max(self.sentences, 1)
 
     def numbers(self) -> dict:
+        if self.grade is None:
+            return {"formula": NOT_GRADED, "grade": None, "words": self.words}
         return {"formula": self.formula, "grade": round(self.grade, 1),
                 self.second_formula: round(self.second, 1),
                 "words_per_sentence": round(self.words_per_sentence, 1), "words": self.words}
@@ -89,6 +96,10 @@ def assess(doc, source: str, lang: str, title: str, hardest: int = 3) -> Reading
     root = lang.split("-")[0]
     sentences = sentences_of(doc)
     joined = " ".join(s for s, _ in sentences)
+    if root not in FORMULAS:
+        return Reading(source=source, lang=lang, title=title, formula=NOT_GRADED, grade=None,
+                       second_formula="", second=None, words=len(joined.split()),
+                       sentences=len(sentences), hardest=())
     import textstat
     textstat.set_lang(root if root in FORMULAS else "en")
     names = FORMULAS.get(root, FORMULAS["en"])
@@ -124,7 +135,7 @@ def over_target(readings: list[Reading], target: float) -> list[Problem]:
     """Warnings: the document, then each of its hardest sentences at its line."""
     out = []
     for r in readings:
-        if r.grade > target:
+        if r.grade is not None and r.grade > target:
             out.append(warning(r.source, 0, f"reading level: grade {r.grade:.1f} ({r.formula}) is above "
                                f"the target {target:g}; shorten the sentences below and prefer everyday words"))
             for s in r.hardest:

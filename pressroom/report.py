@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .readability import Reading
+from .readability import NOT_GRADED, Reading
 
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1f2933}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #d5dbe3}
@@ -42,6 +42,11 @@ def report_html(readings: list[Reading], target: float, pdfs: dict[str, list[str
     """A self-contained page; no dates, so it is byte-identical for the same content."""
     rows = []
     for r in readings:
+        if r.grade is None:
+            rows.append(f"<tr><td>{escape(r.title)}<br><small>{escape(r.source)}</small></td><td>{escape(r.lang)}</td>"
+                        f'<td colspan="4">{NOT_GRADED}</td><td>{NOT_GRADED}: no reading-level formula is valid '
+                        f"for this language</td></tr>")
+            continue
         status = (f'<span class="over">above {target:g}</span>' if r.grade > target
                   else '<span class="ok">meets target</span>')
         rows.append(
@@ -49,14 +54,14 @@ def report_html(readings: list[Reading], target: float, pdfs: dict[str, list[str
             f'<td class="n">{r.grade:.1f}</td><td class="n">{r.second:.1f}</td>'
             f'<td class="n">{r.words_per_sentence:.1f}</td><td class="n">{r.words}</td><td>{status}</td></tr>')
     details = []
-    for r in readings:
+    for r in (r for r in readings if r.grade is not None):
         items = "".join(f"<li>grade {s.grade:.0f} — {escape(s.text)} <small>({escape(str(s.origin))})</small></li>"
                         for s in r.hardest)
         files = "".join(f"<li>{escape(p)}</li>" for p in pdfs.get(r.source, []))
         details.append(f"<h3>{escape(r.title)} ({escape(r.lang)})</h3><p>{escape(r.formula)} {r.grade:.1f}; "
                        f"{escape(r.second_formula)} {r.second:.1f}.</p><p>Hardest sentences:</p><ol>{items}</ol>"
                        f"<p>PDFs:</p><ul>{files}</ul>")
-    formulas = sorted({f"{r.formula} / {r.second_formula}" for r in readings})
+    formulas = sorted({f"{r.formula} / {r.second_formula}" for r in readings if r.grade is not None})
     html = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Reading level report</title><style>{_STYLE}</style></head>
 <body><h1>Reading level report</h1>

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from . import fields as f
-from .strings import FIELDS as PLACEHOLDERS
+from .strings import FIELDS as PLACEHOLDERS, LISTS
 
 DIALECT = "http://json-schema.org/draft-07/schema#"  # what yaml-language-server reads
 SHIPPED = Path(__file__).parent / "schemas"
@@ -35,7 +35,7 @@ TITLES = {
 from .text import _HOST  # noqa: E402  (one host pattern for the loader and the schema)
 _PATTERNS = {
     "colour": r"^#(?:[0-9a-fA-F]{3}){1,2}$",
-    "language": r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$",
+    "language": r"^[a-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$",
     "date": r"^\d{4}-\d{2}-\d{2}$",
     "website": rf"^(?:[Hh][Tt][Tt][Pp][Ss]?://)?{_HOST}(?::[0-9]{{1,5}})?(?:[/?#][!#-&(-;=?-\[\]-_a-~]*)?$",
     "email": rf"^[A-Za-z0-9._+-]+@{_HOST}$",
@@ -60,6 +60,8 @@ def kind_schema(kind: str) -> dict:
         return {"type": "string", "pattern": _PATTERNS[kind]}
     if kind == "grade":
         return {"type": "number", "minimum": 1, "maximum": 18}
+    if kind == "flag":
+        return {"type": "boolean"}
     if kind == "address":
         return {"oneOf": [{"type": "string"}, {"type": "array", "items": dict(text)}]}
     if kind == "terms":
@@ -140,8 +142,6 @@ def strings_schema(english: dict) -> dict:
     for key, value in english.items():
         if isinstance(value, list):
             schema = {"type": "array", "items": {"type": "string"}}
-            if key == "months":
-                schema.update(minItems=12, maxItems=12)
             shown = "; ".join(map(str, value[:3])) + ("; …" if len(value) > 3 else "")
         else:
             schema = {"type": "string", "minLength": 1}
@@ -150,6 +150,10 @@ def strings_schema(english: dict) -> dict:
         if key in PLACEHOLDERS:
             words += f" (may use {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS[key]))})"
         properties[key] = {**schema, "description": words}
+    for key, count in LISTS.items():  # optional in every language: CLDR's names otherwise
+        properties.setdefault(key, {"type": "array", "items": {"type": "string"}, "minItems": count,
+                                    "maxItems": count, "description": f"Optional: the {count} {key} "
+                                    "names, in order (else CLDR's, through Babel)"})
     return {"$schema": DIALECT, "title": TITLES["strings"], "type": "object", "properties": properties,
             "additionalProperties": False}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape
 from string import Formatter
 from pathlib import Path
@@ -17,7 +18,8 @@ FALLBACK = "en"
 
 # The fixed sentences that paste in one of the clinic's own fields: key -> (placeholder, field).
 CLINIC_SLOTS = {"call_us": ("phone", "phone"), "after_hours": ("phone", "after_hours"),
-                "phone_line": ("phone", "phone"), "emergency": ("emergency", "emergency")}
+                "phone_line": ("phone", "phone"), "emergency": ("emergency", "emergency"),
+                "language_help": ("phone", "phone")}
 
 _NUMBER = re.compile(r"[+\d()\s.\-/A-Z]+(?:\s*(?:ext\.?|x|#)\s*\d+)?")
 _SENTENCE_END = re.compile(r"[.!?…](?:\s|$)")
@@ -46,6 +48,21 @@ class Strings:
     lang: str
     words: dict
     lines: dict = field(default_factory=dict, compare=False)  # key -> (shown path, line)
+    own: frozenset | None = field(default=None, compare=False)  # keys written in this language (None: all)
+
+    def __post_init__(self):
+        if self.own is None:
+            object.__setattr__(self, "own", frozenset(self.words))
+
+    def own_text(self) -> str:
+        """Every fixed word written in this language (not English fallbacks): what its
+        documents' base font must draw (fonts.Fonts.base)."""
+        values = [self.words[k] for k in sorted(self.own)]
+        return " ".join(v if isinstance(v, str) else " ".join(map(str, v)) for v in values
+                        if isinstance(v, (str, list)))
+
+    def _locale(self):
+        return cldr_locale(self.lang)
 
     def __getitem__(self, key: str) -> str:
         return self.words[key]
@@ -86,21 +103,56 @@ class Strings:
         return self.lines.get(key, (f"{self.lang}.yaml", 0))
 
     def date(self, day: dt.date) -> str:
-        month = self.words["months"][day.month - 1]
-        return self.format("date_format", day=day.day, month_name=month, year=day.year)
+        """A date as this language writes it: its strings' date_format filled with CLDR's
+        month name when it has one ("March 3, 2026"), else CLDR's own long date."""
+        if "date_format" not in self.own:
+            from babel.dates import format_date
+            return _spaces(format_date(day, "long", locale=self._locale()))
+        return self.format("date_format", day=day.day, month_name=self._month(day), year=day.year)
 
     def long_date(self, day: dt.date) -> str:
         """With the weekday, as a patient reads an appointment: "Tuesday, March 3, 2026"."""
-        return self.format("long_date_format", weekday=self.words["weekdays"][day.weekday()],
-                           day=day.day, month_name=self.words["months"][day.month - 1], year=day.year)
+        from babel.dates import format_date
+        if "long_date_format" not in self.own:
+            return _spaces(format_date(day, "full", locale=self._locale()))
+        weekday = (self.words["weekdays"][day.weekday()] if "weekdays" in self.own
+                   else format_date(day, "EEEE", locale=self._locale()))
+        return self.format("long_date_format", weekday=weekday, day=day.day, month_name=self._month(day),
+                           year=day.year)
+
+    def _month(self, day: dt.date) -> str:
+        """The month's name: the language's own list if it gives one, else CLDR's."""
+        if "months" in self.own:
+            return self.words["months"][day.month - 1]
+        from babel.dates import format_date
+        return format_date(day, "MMMM", locale=self._locale())
 
     def time(self, clock: dt.time) -> str:
-        """A time of day in this language's way ("7:30 AM", "7:30 a. m.")."""
+        """A time of day in this language's way ("7:30 AM", "7:30 a. m.", CLDR's "07:30")."""
+        if "time_format" not in self.own:
+            from babel.dates import format_time
+            return _spaces(format_time(clock, "short", locale=self._locale()))
         if clock.hour == 0 and clock.minute == 0:
             return self.words["midnight"]
         return self.format("time_format", hour=clock.hour, hour12=(clock.hour - 1) % 12 + 1,
                            minute=f"{clock.minute:02d}",
                            ampm=self.words["am" if clock.hour < 12 else "pm"])
+
+
+def _spaces(text: str) -> str:
+    """CLDR's narrow no-break space (7:30\u202fAM) as the no-break space every bundled font draws."""
+    return text.replace("\u202f", "\u00a0")
+
+
+@lru_cache(maxsize=None)
+def cldr_locale(lang: str):
+    """Babel's locale for a language tag (CLDR names and patterns); English if it has none."""
+    from babel import Locale, UnknownLocaleError
+    for tag in (lang, lang.split("-")[0], FALLBACK):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
 
 
 def placeholders(text) -> set[str]:
@@ -109,7 +161,7 @@ def placeholders(text) -> set[str]:
 
 # The values each formatted fixed word is given by the renderers.
 FIELDS = {
-    "call_us": {"phone"}, "after_hours": {"phone"}, "phone_line": {"phone"}, "emergency": {"emergency"},
+    "call_us": {"phone"}, "after_hours": {"phone"}, "language_help": {"phone"}, "phone_line": {"phone"}, "emergency": {"emergency"},
     "page_of": {"page", "pages"}, "version": {"version"}, "reviewed": {"date"},
     "next_review": {"date"}, "reviewed_by": {"name"}, "alt_qr": {"website"},
     "date_format": {"day", "month_name", "year"},
@@ -119,7 +171,13 @@ FIELDS = {
 }
 
 
-# Fixed words that are lists, and how many items each must have.
+# Patterns a language need not write: without them its dates and times are CLDR's (Babel).
+CLDR_KEYS = frozenset({"date_format", "long_date_format", "time_format", "am", "pm", "midnight",
+                       "months", "weekdays"})
+
+
+# Fixed words that are lists, and how many items each must have: a language may name its
+# months and weekdays itself (else CLDR's, through Babel); English need not.
 LISTS = {"months": 12, "weekdays": 7}
 
 
@@ -131,15 +189,15 @@ def check_placeholders(strings: dict[str, Strings], shown_root: str, problems: P
             value = table.words.get(key)
             if value is not None and not (isinstance(value, list) and len(value) == count
                                           and all(isinstance(v, str) for v in value)):
-                problems.add(f"{shown_root}/{lang}.yaml", 0, f"expected a list of {count} names", key)
+                problems.add(*table.where(key), f"expected a list of {count} names", key)
         for key, allowed in FIELDS.items():
             try:
                 extra = placeholders(table.words.get(key, "")) - allowed
             except ValueError as exc:
-                problems.add(f"{shown_root}/{lang}.yaml", 0, f"bad placeholder: {exc}", key)
+                problems.add(*table.where(key), f"bad placeholder: {exc}", key)
                 continue
             if extra:
-                problems.add(f"{shown_root}/{lang}.yaml", 0, f"uses {{{', '.join(sorted(extra))}}}, which "
+                problems.add(*table.where(key), f"uses {{{', '.join(sorted(extra))}}}, which "
                              f"is never filled in; it may use {{{'}, {'.join(sorted(allowed))}}}", key)
 
 
@@ -150,43 +208,64 @@ def check_glyphs(strings: dict[str, Strings], shown_root: str, charset: frozense
         for key, value in table.words.items():
             for text in value if isinstance(value, list) else [value]:
                 for ch in sorted({c for c in str(text) if ord(c) not in charset and not c.isspace()}):
-                    problems.add(f"{shown_root}/{lang}.yaml", 0, f"character {ch!r} (U+{ord(ch):04X}) "
+                    problems.add(*table.where(key), f"character {ch!r} (U+{ord(ch):04X}) "
                                  "is not in the bundled fonts", key)
 
 
 def load_strings(folder: Path, shown_root: str, langs: list[str],
-                 problems: Problems, warnings: list) -> dict[str, Strings]:
-    """Strings for each language; a missing word falls back to English with a warning."""
+                 problems: Problems, warnings: list, content=None, shown_content: str = "",
+                 top_lang: str = FALLBACK) -> dict[str, Strings]:
+    """Strings for each language: the layouts' `strings/<lang>.yaml`, overridden key by key
+    by the content's own `<lang>/strings.yaml` (`strings.yaml` at the top for `top_lang`);
+    a missing word falls back to English with a warning. A language with no strings file
+    anywhere is an error naming the file to add. `content` is the content tree's Listing."""
     lines: dict[str, dict] = {}
 
-    def read(lang: str) -> dict | None:
-        path = folder / f"{lang}.yaml"
-        if not path.is_file():
-            return None
-        shown = f"{shown_root}/{lang}.yaml"
-        data = load_yaml(path, shown, problems, folder)
+    def read(path: Path, shown: str, root: Path) -> tuple[dict, dict] | None:
+        data = load_yaml(path, shown, problems, root)
         if not isinstance(data, Map):
+            if data is not None:
+                problems.add(shown, getattr(data, "line", 0), "expected a mapping of fixed words (key: words)")
             return None
-        lines[lang] = {key: (shown, data.line_of(key)) for key in data}
-        return dict(data)
+        return dict(data), {key: (shown, data.line_of(key)) for key in data}
 
-    base = read(FALLBACK)
-    if base is None:
+    def layered(lang: str) -> tuple[dict, dict] | None:
+        found = []
+        if (folder / f"{lang}.yaml").is_file():
+            found.append(read(folder / f"{lang}.yaml", f"{shown_root}/{lang}.yaml", folder))
+        rel = "strings.yaml" if lang == top_lang else f"{lang}/strings.yaml"
+        if content is not None and content.has(rel):
+            found.append(read(content.path(rel), f"{shown_content.rstrip('/')}/{rel}", content.root))
+        found = [f for f in found if f is not None]
+        if not found:
+            return None
+        return ({k: v for words, _ in found for k, v in words.items()},
+                {k: v for _, where in found for k, v in where.items()})
+
+    english = layered(FALLBACK)
+    if english is None:
         problems.add(f"{shown_root}/{FALLBACK}.yaml", 0, "missing: the English strings file is the "
                      "fallback for every language")
         return {}
-    out = {FALLBACK: Strings(FALLBACK, base, lines[FALLBACK])}
+    base, lines[FALLBACK] = english
+    out = {FALLBACK: Strings(FALLBACK, base, lines[FALLBACK], frozenset(base))}
     for lang in langs:
         if lang == FALLBACK:
             continue
-        words = read(lang)
-        missing = sorted(k for k in base if k not in (words or {}))
+        found = layered(lang)
+        if found is None:
+            rel = "strings.yaml" if lang == top_lang else f"{lang}/strings.yaml"
+            problems.add(f"{shown_content.rstrip('/')}/{rel}", 0, f"missing: language {lang!r} has no fixed "
+                         f"words (\"When to call us\", \"Page 1 of 2\"); add this file with the keys of "
+                         f"{shown_root}/{FALLBACK}.yaml written in {lang} (or {shown_root}/{lang}.yaml)")
+            continue
+        words, lines[lang] = found
+        missing = sorted(k for k in base if k not in words and k not in CLDR_KEYS)
         if missing:
-            where = f"{shown_root}/{lang}.yaml"
-            what = "has no strings file" if words is None else "lacks"
-            warnings.append(warning(where, 0, f"language {lang!r} {what} {', '.join(missing)}; "
+            where = next(iter(lines[lang].values()))[0] if lines[lang] else f"{shown_root}/{lang}.yaml"
+            warnings.append(warning(where, 0, f"language {lang!r} lacks {', '.join(missing)}; "
                                     "these print in English"))
-        out[lang] = Strings(lang, {**base, **(words or {})}, {**lines[FALLBACK], **lines.get(lang, {})})
+        out[lang] = Strings(lang, {**base, **words}, {**lines[FALLBACK], **lines[lang]}, frozenset(words))
     return out
 
 

@@ -541,3 +541,12 @@ def missing_glyphs(plain: str, charset: frozenset[int]) -> list[str]:
         if ord(ch) not in charset and not ch.isspace() and ch not in seen:
             seen.append(ch)
     return seen
+
+
+def right_to_left(text: str) -> str | None:
+    """The script of the first right-to-left letter in `text` (Arabic, Hebrew, …), if any."""
+    import unicodedata
+    for ch in text:
+        if ch > "\u058f" and unicodedata.bidirectional(ch) in ("R", "AL"):
+            return unicodedata.name(ch, "RIGHT-TO-LEFT").split()[0].title()
+    return None

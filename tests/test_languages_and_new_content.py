@@ -48,9 +48,14 @@ def test_new_clinic_new_procedure_and_a_language_without_strings(tmp_path, run):
           PROCEDURE.format(title="Prothèse discale cervicale", summary="Un nouveau disque.",
                            heading="Comment ça se passe"))
     result = run("--content", content, "--out", tmp_path / "out")
+    # French has no fixed words anywhere: one error naming the file to add
+    assert result.code == 1
+    assert "fr/strings.yaml" in result.err and "language 'fr' has no fixed words" in result.err
+    write(content / "fr/strings.yaml", "treats: \"Traite :\"\n")
+    result = run("--content", content, "--out", tmp_path / "out")
     assert result.code == 0, result.err
-    # French has no strings file: a warning naming the missing words, English fixed words
-    assert "layouts/strings/fr.yaml" in result.err and "when_to_call" in result.err
+    # French lacks most fixed words: a warning naming them, at its strings file; English words
+    assert "fr/strings.yaml" in result.err and "when_to_call" in result.err
 
     manifest = json.loads((tmp_path / "out/manifest.json").read_text())
     paths = {e["path"]: e for e in manifest["documents"]}

@@ -197,7 +197,7 @@ def test_pages_look_the_same_tagged_or_not(kind, monkeypatch, tmp_path):
     name = {"leaflet": "leaflet-discectomy", "guide": "guide", "brochure": "brochure-office"}[kind]
     folder = tmp_path / "layouts"
     (folder / "strings").mkdir(parents=True)
-    for file in ["base.yaml", f"{layouts[kind]}.yaml", "brochure-letter.yaml", "strings/en.yaml"]:
+    for file in ["base.yaml", f"{layouts[kind]}.yaml", "brochure-letter.yaml", "strings/en.yaml", "strings/es.yaml"]:
         (folder / file).write_bytes((REPO / "layouts" / file).read_bytes())
     shutil.copytree(REPO / "layouts/figures", folder / "figures")
     shutil.copytree(REPO / "layouts/profiles", folder / "profiles")

@@ -25,7 +25,7 @@ from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
 from .tagging import Node
 from .common import (Context, press_inks, Styles, WithAlt, block_flowables, box, color, doc_settings, no_lone_word,
-                     document_canvas, esc, para, style_role, tag_story,
+                     document_canvas, esc, language_help, para, style_role, tag_story,
                      review_line)
 from .misfit import Misfit, Misfits, explained, words_to_cut
 
@@ -139,6 +139,7 @@ class _Composer:
                                      self.ctx.fonts.regular)
                 foot += [WithAlt(qr, s.format("alt_qr", website=site(clinic.website)), styles["small"]),
                          Spacer(1, 14)]
+            foot += language_help(self.ctx, styles["small"])
             foot += [para(esc(s["disclaimer_brochure"]), styles["small"]),
                      para(esc(review_line(self.b.review, s)), styles["small"])] + self.draft(styles)
             return top, middle, foot

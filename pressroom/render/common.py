@@ -23,6 +23,24 @@ from ..text import no_breaks
 from .tagging import Node, is_tagged, marked, node_of, tag, tagged_canvas
 
 HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_PT", "it": "it_IT"}
+NO_HYPHENATION = ("zh", "ja", "ko")  # no hyphens in these scripts, whatever pyphen has
+CJK_WRAP = ("zh", "ja", "yue")       # lines break between characters (see tagging: line breaks)
+
+
+def hyphenation(lang: str) -> str | None:
+    """pyphen's dictionary for a language, if it has one (never for Chinese, Japanese, Korean)."""
+    primary = lang.split("-")[0].lower()
+    if primary in NO_HYPHENATION:
+        return None
+    if primary in HYPHENATION:
+        return HYPHENATION[primary]
+    import pyphen
+    return pyphen.language_fallback(lang.replace("-", "_"))
+
+
+def word_wrap(lang: str) -> str | None:
+    """ReportLab's wordWrap for a language: 'CJK' where lines break between characters."""
+    return "CJK" if lang.split("-")[0].lower() in CJK_WRAP else None
 
 
 class RenderError(ValueError):
@@ -50,6 +68,8 @@ class Context:
     strings: Strings
     clinic: m.Clinic
     figures: dict = field(default_factory=dict, compare=False, hash=False)  # name -> artwork.Artwork
+    families: object = field(default=None, compare=False, hash=False)  # fonts.Fonts: every family
+    help_lines: tuple = ()  # ((lang, markup, FontSet), ...): the free language help lines, if asked for
 
 
 def color(hex_value: str):
@@ -69,7 +89,8 @@ class Styles:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self._cache: dict[str, ParagraphStyle] = {}
-        self.hyphenation = HYPHENATION.get(ctx.strings.lang.split("-")[0])
+        self.hyphenation = hyphenation(ctx.strings.lang)
+        self.wrap = word_wrap(ctx.strings.lang)
 
     def __getitem__(self, name: str) -> ParagraphStyle:
         if name not in self._cache:
@@ -82,6 +103,7 @@ class Styles:
                 keepWithNext=1 if name.startswith(("heading", "title", "chapter", "subheading")) else 0,
                 hyphenationLang=(self.hyphenation or "") if s.hyphenate else "",
                 embeddedHyphenation=1, uriWasteReduce=0.3,
+                **({"wordWrap": self.wrap} if self.wrap else {}),
             )
         return self._cache[name]
 
@@ -205,6 +227,44 @@ def tag_story(flowables, parent: Node, role: Callable[[Paragraph], str]) -> None
             heading = isinstance(first, Paragraph) and role(first).startswith("H")
             tag(f, parent.add("Sect" if heading else "Div"))
             tag_story(f.contents, node_of(f), role)
+
+
+def language_help(ctx: Context, style: ParagraphStyle) -> list[Flowable]:
+    """"Free language help is available. Call …" in each language the content offers (the
+    document's own first), each line in its language's font, wrapped as that language
+    wraps, and read as a paragraph in its language (/Lang); a Div holds them."""
+    if not ctx.help_lines:
+        return []
+    group = Node("Div")
+    out: list[Flowable] = [Spacer(1, 4)]
+    ordered = sorted(ctx.help_lines, key=lambda line: line[0] != ctx.strings.lang)
+    for lang, markup, fontset in ordered:
+        changes = {"fontName": fontset.regular}
+        if word_wrap(lang):
+            changes["wordWrap"] = word_wrap(lang)
+        line_style = ParagraphStyle(f"{style.name}@help-{lang}", parent=style, **changes)
+        out.append(tag(Paragraph(markup, line_style), group.add("P", lang=lang)))
+    return out
+
+
+def draw_line(canv, text: str, font: str, size: float, x: float, baseline: float,
+              align_right: bool = False) -> None:
+    """One plain line of page furniture, the canvas set to `font` already: drawn as it is
+    when that face has every letter, else run by run, each word in a family that has its
+    letters (fonts.runs), as paragraphs are."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from .. import fonts
+    if fonts.covers(font, text):
+        (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
+        return
+    runs = fonts.runs(font, text)
+    if align_right:
+        x -= sum(stringWidth(piece, face, size) for face, piece in runs)
+    for face, piece in runs:
+        canv.setFont(face, size)
+        canv.drawString(x, baseline, piece)
+        x += stringWidth(piece, face, size)
+    canv.setFont(font, size)
 
 
 def keep_together(flowables: list) -> KeepTogether:

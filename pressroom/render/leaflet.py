@@ -15,8 +15,8 @@ from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
 from .common import (Context, press_inks, RenderError, check_edition, Styles, band_middle, box, build_pdf, color,
-                     doc_settings, page_canvas, esc, furniture_canvas, holding, keep_together, para,
-                     procedure_flowables, review_line,
+                     doc_settings, draw_line, page_canvas, esc, furniture_canvas, holding, keep_together, language_help,
+                     para, procedure_flowables, review_line,
                      style_role, tag_story)
 from .tagging import Node, marked
 from .brochure_parts import site
@@ -54,11 +54,12 @@ def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str
         out[1:1] = prepared_box(patient, ctx, styles, width)
     if words:
         out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
+    help_lines = language_help(ctx, styles["language_help"])
     disclaimer = para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])
     if ctx.layout.max_pages:  # a page budget: a page past it is an error, never a leftover
-        return out + [disclaimer]
+        return out + help_lines + [disclaimer]
     # as many pages as it takes: the disclaimer ends the page of the box before it, never one of its own
-    return out[:-1] + [keep_together([out[-1], disclaimer])]
+    return out[:-1] + [keep_together([out[-1]] + help_lines + [disclaimer])]
 
 
 def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Styles):
@@ -233,8 +234,7 @@ def _text(canv, text: str, style, x: float, y: float, align_right: bool = False,
     size = size or style.fontSize
     canv.setFont(style.fontName, size)
     canv.setFillColor(style.textColor)
-    baseline = y + style.leading - style.fontSize
-    (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
+    draw_line(canv, text, style.fontName, size, x, y + style.leading - style.fontSize, align_right)
 
 
 def _pack_rows(pieces: list[str], style, widths: list[float], size: float | None = None):

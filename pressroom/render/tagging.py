@@ -160,7 +160,7 @@ def _to_unicode_cmap(fontname, subset):
         "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0",
         ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
         "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", f"{len(used)} beginbfchar"]
-        + ["<%02X> <%04X>" % (i, v) for i, v in used]
+        + ["<%02X> <%s>" % (i, chr(v).encode("utf-16-be").hex().upper()) for i, v in used]
         + ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
 
 
@@ -555,3 +555,135 @@ def page_started(doc) -> bool:
 def first_on_page(doc) -> bool:
     """In afterFlowable: whether the flowable just set is the first on its page."""
     return doc._curPageFlowableCount == 1
+# -- scripts: fallback fonts and Chinese/Japanese line breaks --------------------------
+# A paragraph's text fragments in a face that lacks some of their letters are split into
+# runs set in the family that has them (fonts.runs: whole words, same weight). Lines of
+# Chinese and Japanese (wordWrap 'CJK') break between characters, never before closing
+# punctuation or after opening punctuation, never inside a run of Latin letters, digits or
+# a no-break space (a phone number, "MISS", a web address), and never hang past the margin:
+# ReportLab's own CJK breaker cuts Latin words and hangs punctuation outside the frame.
+
+from unicodedata import category as _category  # noqa: E402
+
+from reportlab.lib import textsplit as _textsplit  # noqa: E402
+
+from .. import fonts as _fonts  # noqa: E402
+
+CANNOT_START = frozenset(
+    _textsplit.ALL_CANNOT_START
+    + "!),.:;?]}\u00bb\u2019\u201d\u2010\u2013\u2014\u2026\u2025\u00b7\u30fb\u30fc\u3005\u3006\u309d\u309e\u30fd\u30fe"
+    + "\uff0c\u3002\u3001\uff1a\uff1b\uff01\uff1f\uff09\u300d\u300f\u3015\u3011\u300b\u3009\uff3d\uff5d\u3017\u3019"
+    + "\u301b\uff05\u2030\u2103\u00b0\uff0e\uff64\uff61\uff63\u301e\u301f\ufe50\ufe52\ufe54\ufe55\ufe56\ufe57")
+CANNOT_END = frozenset(
+    _textsplit.ALL_CANNOT_END
+    + "([{\u00ab\u2018\u201c\uff08\u300c\u300e\u3014\u3010\u300a\u3008\uff3b\uff5b\u3016\u3018\u301a\u301d\uff62")
+_GLUE = frozenset("\u00a0\u2060\u202f\ufeff")  # no-break spaces and joiners
+
+
+def _breaks_between(ch: str) -> bool:
+    """Characters a line may break beside without a space: ideographs, kana, CJK
+    punctuation and fullwidth forms."""
+    code = ord(ch)
+    return (0x2e80 <= code <= 0x9fff or 0xf900 <= code <= 0xfaff or 0xff00 <= code <= 0xffef
+            or 0x20000 <= code <= 0x3ffff)
+
+
+def _break_before(prev: str, ch: str) -> bool:
+    """May a line end after `prev` and the next start with `ch`? (Not beside an empty unit:
+    a line break of its own, an anchor.)"""
+    if not ch or not prev:
+        return False
+    if ch in _GLUE or prev in _GLUE or ch in CANNOT_START or prev in CANNOT_END:
+        return False
+    if ch.isspace():
+        return False  # the space ends the line; the break comes after it
+    if prev.isspace():
+        return True
+    return _breaks_between(prev) or _breaks_between(ch)
+
+
+def _cjk_lines(frags, max_widths, calc_bounds):
+    units = []
+    for f in frags:
+        text = f.text if not isinstance(f.text, bytes) else f.text.decode("utf8")
+        units.extend(_paragraph.cjkU(t, f, "utf8") for t in text) if text else units.append(
+            _paragraph.cjkU(text, f, "utf8"))
+    lines, start, n = [], 0, len(units)
+
+    def width_of(u, limit):
+        w = u.width
+        if hasattr(w, "normalizedValue"):
+            w._normalizer = limit
+            w = w.normalizedValue(limit)
+        return w
+
+    def emit(end: int, limit: float, line_break: bool) -> None:
+        kept = end
+        while kept > start and units[kept - 1].isspace():
+            kept -= 1  # spaces at a line's end are not drawn
+        used = sum(width_of(u, limit) for u in units[start:kept])
+        lines.append(_paragraph.makeCJKParaLine(units[start:kept], limit, used, limit - used, line_break,
+                                                calc_bounds))
+
+    while start < n:
+        limit = max_widths[min(len(lines), len(max_widths) - 1)]
+        used, last_break, i, overflow, forced = 0.0, None, start, False, False
+        while i < n:
+            u = units[i]
+            if i > start and _break_before(units[i - 1], u):
+                last_break = i
+            w = width_of(u, limit)
+            if i > start and used + w > limit + _paragraph._FUZZ and not u.isspace():
+                overflow = True
+                break
+            used += w
+            i += 1
+            if hasattr(u.frag, "lineBreak"):
+                forced = True
+                break
+        end = i if not overflow else (last_break if last_break is not None and last_break > start else i)
+        emit(end, limit, forced)
+        start = end
+        while start < n and units[start].isspace():
+            start += 1  # nor at the next one's start
+    return _paragraph.ParaLines(kind=1, lines=lines)
+
+
+def _break_lines_cjk(self, maxWidths):
+    if not isinstance(maxWidths, (list, tuple)):
+        maxWidths = [maxWidths]
+    style = self.style
+    self.height = 0
+    _paragraph._handleBulletWidth(self.bulletText, style, maxWidths)
+    if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        return self.blPara
+    if not self.frags:
+        return _paragraph.ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
+                                    textColor=style.textColor, lines=[], ascent=style.fontSize,
+                                    descent=-0.2 * style.fontSize)
+    auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+    return _cjk_lines(self.frags, maxWidths, auto not in ("", "off"))
+
+
+_rl_para_setup = Paragraph._setup
+
+
+def _para_setup(self, text, style, bulletText, frags, cleaner):
+    """ReportLab's parse, then runs in fallback fonts where a face lacks letters."""
+    _rl_para_setup(self, text, style, bulletText, frags, cleaner)
+    if frags is None:
+        out = []
+        for f in self.frags:
+            text = getattr(f, "text", None)
+            if not isinstance(text, str) or not text or hasattr(f, "cbDefn") or _fonts.covers(f.fontName, text):
+                out.append(f)
+                continue
+            for name, piece in _fonts.runs(f.fontName, text):
+                part = f.clone()
+                part.text, part.fontName = piece, name
+                out.append(part)
+        self.frags = out
+
+
+Paragraph._setup = _para_setup
+Paragraph.breakLinesCJK = _break_lines_cjk
