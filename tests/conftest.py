@@ -58,6 +58,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 SMALL_LAYOUTS = ("base.yaml", "leaflet-letter.yaml")
 
 
+def copy_layouts(target: Path, names) -> Path:
+    """A layouts folder holding only the named layout files (e.g. "base.yaml"), with every
+    language's fixed words, the figures and the colour profile they may need."""
+    (target / "strings").mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(REPO / "layouts" / name, target / name)
+    for path in (REPO / "layouts/strings").glob("*.yaml"):
+        shutil.copy(path, target / "strings" / path.name)
+    for sub in ("figures", "profiles"):
+        shutil.copytree(REPO / "layouts" / sub, target / sub, dirs_exist_ok=True)
+    return target
+
+
 @pytest.fixture(scope="session")
 def small_layouts(tmp_path_factory) -> Path:
     """Only the Letter leaflet layout: hostile-input cases build in a fraction of a second."""

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO
+from conftest import REPO, copy_layouts
 
 SENTENCE = "Go to the ER now."
 
@@ -17,11 +17,7 @@ SENTENCE = "Go to the ER now."
 @pytest.fixture(scope="module")
 def letter_leaflets(tmp_path_factory):
     """Only the Letter leaflet layout, in English and Spanish: a whole content tree in seconds."""
-    target = tmp_path_factory.mktemp("layouts") / "layouts"
-    (target / "strings").mkdir(parents=True)
-    for name in ("base.yaml", "leaflet-letter.yaml", "strings/en.yaml", "strings/es.yaml"):
-        shutil.copy(REPO / "layouts" / name, target / name)
-    return target
+    return copy_layouts(tmp_path_factory.mktemp("layouts") / "layouts", ("base.yaml", "leaflet-letter.yaml"))
 
 
 def pdf_text(path) -> str:

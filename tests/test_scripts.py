@@ -199,8 +199,8 @@ def make_layouts(root: Path, names=LAYOUTS) -> Path:
     (root / "strings").mkdir(parents=True)
     for name in names:
         shutil.copy(REPO / "layouts" / name, root / name)
-    for name in ("en.yaml", "es.yaml"):
-        shutil.copy(REPO / "layouts/strings" / name, root / "strings" / name)
+    for path in (REPO / "layouts/strings").glob("*.yaml"):  # every language the content may hold
+        shutil.copy(path, root / "strings" / path.name)
     shutil.copytree(REPO / "layouts/figures", root / "figures")
     return root
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from conftest import REPO
+from conftest import REPO, copy_layouts
 
 ENGLISH = yaml.safe_load((REPO / "layouts/strings/en.yaml").read_text())
 SPANISH = yaml.safe_load((REPO / "layouts/strings/es.yaml").read_text())
@@ -67,13 +67,8 @@ def test_spanish_guide_hyphenates_with_spanish_rules_when_its_layout_asks(tmp_pa
     from pressroom.cli import main
     root = Path(__file__).resolve().parent.parent
     layouts = tmp_path / "layouts"
-    (layouts / "strings").mkdir(parents=True)
-    for name in ("base", "guide-letter", "guide-booklet-half-letter", "guide-booklet-a5"):
-        shutil.copy(root / "layouts" / f"{name}.yaml", layouts)
-    shutil.copy(root / "layouts/strings/es.yaml", layouts / "strings")
-    shutil.copy(root / "layouts/strings/en.yaml", layouts / "strings")
-    shutil.copytree(root / "layouts/figures", layouts / "figures")
-    shutil.copytree(root / "layouts/profiles", layouts / "profiles")
+    copy_layouts(layouts, [f"{name}.yaml" for name in ("base", "guide-letter", "guide-booklet-half-letter",
+                                                         "guide-booklet-a5")])
     (layouts / "guide-booklet-a5.yaml").write_text((layouts / "guide-booklet-a5.yaml").read_text() + "hyphenate: true\n")
     assert main(["--content", str(root / "content"), "--layouts", str(layouts), "--fonts", str(root / "fonts"),
                  "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"], root=root) == 0

@@ -15,7 +15,7 @@ import yaml
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from conftest import REPO
+from conftest import REPO, copy_layouts
 from pdfstructure import Element, marked_text, read_aloud, structure
 
 
@@ -196,11 +196,7 @@ def test_pages_look_the_same_tagged_or_not(kind, monkeypatch, tmp_path):
     layouts = {"leaflet": "leaflet-letter", "guide": "guide-letter", "brochure": "brochure-letter-office"}
     name = {"leaflet": "leaflet-discectomy", "guide": "guide", "brochure": "brochure-office"}[kind]
     folder = tmp_path / "layouts"
-    (folder / "strings").mkdir(parents=True)
-    for file in ["base.yaml", f"{layouts[kind]}.yaml", "brochure-letter.yaml", "strings/en.yaml", "strings/es.yaml"]:
-        (folder / file).write_bytes((REPO / "layouts" / file).read_bytes())
-    shutil.copytree(REPO / "layouts/figures", folder / "figures")
-    shutil.copytree(REPO / "layouts/profiles", folder / "profiles")
+    copy_layouts(folder, ["base.yaml", f"{layouts[kind]}.yaml", "brochure-letter.yaml"])
     args = ["--layouts", str(folder), "--jobs", "1", "--quiet", "--force"]
     assert main(args + ["--out", str(tmp_path / "tagged")], root=REPO) == 0
     monkeypatch.setattr(common, "tagged_canvas", lambda base, *args: base)
