@@ -4,6 +4,7 @@ glossary leaves undefined."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
@@ -16,23 +17,50 @@ DATA = Path(__file__).with_name("data")
 
 @lru_cache(maxsize=None)
 def shipped_terms(lang: str = "en") -> tuple[tuple[str, ...], ...]:
-    """Each entry: the forms one glossary definition covers (English list when none for lang)."""
-    path = DATA / f"medical-terms-{lang.split('-')[0]}.txt"
-    if not path.is_file():
-        path = DATA / "medical-terms.txt"
+    """Each entry: the forms one glossary definition covers. The list for the language tag
+    (zh-Hans), else for its language (es-MX -> es); none for a language without one: its
+    documents get no warnings and no 'Words to know' box rather than wrong ones from another
+    language's list."""
+    for name in dict.fromkeys((lang, lang.split("-")[0])):
+        path = DATA / ("medical-terms.txt" if name == "en" else f"medical-terms-{name}.txt")
+        if path.is_file():
+            break
+    else:
+        return ()
     lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(tuple(f.strip().lower() for f in line.split("|") if f.strip())
+    return tuple(tuple(_nfc(f.strip().lower()) for f in line.split("|") if f.strip())
                  for line in lines if line.strip() and not line.startswith("#"))
+
+
+# Scripts written without spaces between words: a term is found inside any run of them.
+_SPACELESS = ("\u3005-\u3007\u3021-\u3029\u3031-\u3035\u303b\u3041-\u309f\u30a0-\u30ff"
+              "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+              "\U00020000-\U0003134f")
+_SPACELESS_CHAR = re.compile(f"[{_SPACELESS}]")
+_BEFORE = rf"(?:(?<![\w-])|(?<=[{_SPACELESS}]))"  # a word may begin: no letter before, or one of those
+_AFTER = rf"(?:(?![\w-])|(?=[{_SPACELESS}]))"     # and end
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _spaceless(form: str) -> bool:
+    """Whether a form is written in a script without spaces, so found as a substring."""
+    return bool(_SPACELESS_CHAR.search(form))
 
 
 @lru_cache(maxsize=4096)
 def _pattern(form: str) -> re.Pattern:
-    """The rule for one form: a whole word or phrase, any case, maybe plural."""
-    return re.compile(rf"(?<![\w-]){re.escape(form)}(?:s|es)?(?![\w-])", re.IGNORECASE)
+    """The rule for one form, any case: a whole word or phrase, maybe plural; an end in a
+    script without spaces needs no word boundary and takes no plural ending."""
+    start = "" if _SPACELESS_CHAR.match(form[:1]) else _BEFORE
+    end = "" if _SPACELESS_CHAR.match(form[-1:]) else "(?:s|es)?" + _AFTER
+    return re.compile(start + re.escape(form) + end, re.IGNORECASE)
 
 
-_STARTS = re.compile(r"(?<![\w-])")  # where a form may begin
-_ENDS = re.compile(r"(?![\w-])")     # where it may end, plural ending included
+_STARTS = re.compile(rf"{_BEFORE}|(?=[{_SPACELESS}])")  # where a form may begin
+_ENDS = re.compile(rf"{_AFTER}|(?<=[{_SPACELESS}])")    # where it may end, plural ending included
 _DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
 
 
@@ -43,28 +71,33 @@ def _fold(text: str) -> str:
 
 
 class _Forms:
-    """Many forms found in one pass over a text, each exactly as _pattern finds it.
+    """Many forms found in one pass over a text, each as _pattern finds it.
 
     Matching is character for character, so a match of `form` plus its ending is a stretch
     of that many characters from a start to an end. At each start the first few folded
     characters give the lengths worth trying; each stretch is looked up by its folded text,
     and a hit is confirmed with the form's own pattern. The cost grows with the text and
-    the forms sharing a beginning, not with the number of forms.
+    the forms sharing a beginning, not with the number of forms. Forms in a script without
+    spaces have no word boundaries to keep them apart, so among them the longest at the
+    leftmost start wins and none is found inside another's match.
     """
 
     def __init__(self, forms: tuple[str, ...]):
-        forms = tuple(dict.fromkeys(forms))
+        forms = tuple(dict.fromkeys(_nfc(f) for f in forms))
         self.head = min([3] + [len(f) for f in forms])  # how many characters pick the lengths
         self.forms: dict[str, list[str]] = {}
+        self.spaceless = {form for form in forms if _spaceless(form)}
         lengths: dict[str, set[int]] = {}
         for form in forms:
-            for ending in ("", "s", "es"):
+            for ending in ("",) if _SPACELESS_CHAR.match(form[-1:]) else ("", "s", "es"):
                 self.forms.setdefault(_fold(form + ending), []).append(form)
                 lengths.setdefault(_fold(form[:self.head]), set()).add(len(form) + len(ending))
-        self.lengths = {head: sorted(n) for head, n in lengths.items()}
+        self.lengths = {head: sorted(n, reverse=True) for head, n in lengths.items()}
 
     def find(self, text: str) -> dict[str, int]:
-        """{form: where it is first mentioned} for every form the text mentions."""
+        """{form: where it is first mentioned} for every form the text mentions (the text
+        taken NFC-normalised, as the forms are)."""
+        text = _nfc(text)
         ends = {m.start() for m in _ENDS.finditer(text)}
         found: dict[str, int] = {}
         folded = _fold(text)  # folding is per character: when no character folds to two,
@@ -72,12 +105,20 @@ class _Forms:
             key = folded.__getitem__
         else:
             key = lambda span: _fold(text[span])  # noqa: E731
+        taken = 0  # where the last match of a spaceless form ends
         for start in (m.start() for m in _STARTS.finditer(text)):
+            free, chosen = start >= taken, None  # chosen: the length a spaceless form took here
             for length in self.lengths.get(key(slice(start, start + self.head)), ()):
                 if start + length in ends:
                     for form in self.forms.get(key(slice(start, start + length)), ()):
-                        if form not in found and _pattern(form).match(text, start):
-                            found[form] = start
+                        spaceless = form in self.spaceless
+                        if (spaceless and not (free and chosen in (None, length))) or \
+                                (not spaceless and form in found):
+                            continue
+                        if _pattern(form).match(text, start):
+                            if spaceless:
+                                chosen, taken = length, start + length
+                            found.setdefault(form, start)
         return found
 
 
@@ -120,7 +161,8 @@ def texts(doc, headings: bool = True) -> list[m.Text]:
 def term_forms(term: str) -> list[str]:
     """'Vertebra (plural vertebrae)' -> ['vertebra', 'vertebrae']."""
     base = re.sub(r"\s*\(.*?\)", "", term).strip().lower()
-    return [base] + [f.lower() for f in re.findall(r"\(\s*(?:plural|pl\.|plural:)\s*([^)]+?)\s*\)", term)]
+    plurals = re.findall(r"\(\s*(?:plural|pl\.|plural:)\s*([^)]+?)\s*\)", term)
+    return [_nfc(f) for f in [base] + [p.lower() for p in plurals]]
 
 
 @lru_cache(maxsize=256)  # one procedure appears in every leaflet layout
@@ -151,7 +193,7 @@ def glossary_terms_used(doc, glossary: m.Glossary | None, limit: int | None = No
 
 @lru_cache(maxsize=16)
 def _medical_terms(glossary: m.Glossary, lang: str) -> frozenset[str]:
-    """The glossary's terms that mention a form on the medical list."""
+    """The glossary's terms that mention a form on the medical list (none without a list)."""
     medical = _index(tuple(f for entry in shipped_terms(lang) for f in entry))
     return frozenset(term for term, _ in glossary.terms if medical.find(term))
 
@@ -163,8 +205,8 @@ def undefined_terms(doc, glossary: m.Glossary | None, extra: tuple[str, ...] = (
     An entry counts as defined when a glossary term mentions one of its forms, or one of
     its forms mentions a glossary term.
     """
-    defined = tuple(term.lower() for term, _ in glossary.terms) if glossary else ()
-    entries = shipped_terms(lang) + tuple((e.lower(),) for e in extra)
+    defined = tuple(_nfc(term.lower()) for term, _ in glossary.terms) if glossary else ()
+    entries = shipped_terms(lang) + tuple((_nfc(e.lower()),) for e in extra)
     forms = _index(tuple(f for entry in entries for f in entry))
     entries_of = _undefined_entries(defined, entries)
     if not entries_of:
@@ -172,18 +214,19 @@ def undefined_terms(doc, glossary: m.Glossary | None, extra: tuple[str, ...] = (
     # One pass over all the texts joined by a line break (no form holds one, and it bounds a
     # word as the ends of a text do), then each entry's first text searched alone.
     all_texts = texts(doc)
+    plains = [_nfc(t.plain) for t in all_texts]  # positions as find() counts them
     starts, at = [], 0
-    for text in all_texts:
+    for plain in plains:
         starts.append(at)
-        at += len(text.plain) + 1
+        at += len(plain) + 1
     where: dict[int, int] = {}  # entry -> the first text mentioning any of its forms
-    for form, position in forms.find("\n".join(t.plain for t in all_texts)).items():
+    for form, position in forms.find("\n".join(plains)).items():
         for i in entries_of.get(form, ()):
             index = bisect_right(starts, position) - 1
             where[i] = min(where.get(i, index), index)
     first: dict[int, tuple[str, m.Origin]] = {}
     for i, index in where.items():
-        used = forms.find(all_texts[index].plain)
+        used = forms.find(plains[index])
         first[i] = (next(f for f in entries[i] if f in used), all_texts[index].origin)
     return [first[i] for i in sorted(first)]
 
