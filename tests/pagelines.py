@@ -139,6 +139,14 @@ def lone_tip(page: Page, body: float) -> str | None:
     return None
 
 
+def ends_in_box(page: Page, body: float) -> bool:
+    """The page's last line of text is inside a note-coloured box: a box that may go on
+    over the page end (a large-print leaflet's 'Words to know')."""
+    lines = [ln for ln in page.lines if is_text(ln, body)]
+    return bool(lines) and any(t[1] - 1 <= lines[-1].bottom and lines[-1].top <= t[3] + 1
+                               and t[0] - 1 <= lines[-1].left <= t[2] for t in page.tints)
+
+
 def filled(page: Page, body: float, top: float, bottom: float) -> float:
     """How far down the text area (`top` to `bottom`, in points from the page foot) the
     page's text reaches, 0 to 1."""

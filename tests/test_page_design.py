@@ -14,7 +14,7 @@ import yaml
 
 from pressroom.cli import main
 
-from conftest import REPO
+from conftest import REPO, copy_layouts
 
 
 def _chars(page):
@@ -216,10 +216,65 @@ def test_brochure_headings_and_cta_never_end_on_a_lone_word(built):
         width = doc[0].get_size()[0]
         for i in range(2):
             for panel in _panels(doc[i], width):
-                bold = [c for c in panel if c[5] >= 13.5]  # headings, the title, the call to action
+                # headings, the title, the call to action; not the body text, in near-black, whose
+                # size may grow past 13.5 pt
+                bold = [c for c in panel if c[5] >= 13.5 and max(c[6]) >= 80]
                 lines = _lines(bold)
                 for k, line in enumerate(lines):
                     last = k == len(lines) - 1 or lines[k][0] - lines[k + 1][0] > line[1] * 1.6 \
                         or abs(lines[k + 1][1] - line[1]) > 0.6
                     if last and k and lines[k - 1][0] - line[0] < line[1] * 1.6:  # the end of a block of lines
                         assert _words(line[2]) > 1, (path.relative_to(built).as_posix(), line[2])
+
+
+PANEL_FOOT = 0.1  # a text panel's last line is at most this much of the text height above the foot line
+
+
+def _panel_feet(path: Path) -> dict[tuple[int, int], float]:
+    """How much of each text panel's height (the inside flap, the three inside panels: (page,
+    position)) is left empty below its last line: from the top line of the panels' text (under
+    the heading bands) down to the foot line the back panel's fine print ends on."""
+    paper = path.parent.name
+    panels = yaml.safe_load((REPO / "layouts" / f"brochure-{paper}.yaml").read_text())["panels"]
+    flap = next(i for i, p in enumerate(panels) if p["role"] == "flap")
+    back = next(i for i, p in enumerate(panels) if p["role"] == "back")
+    doc = pdfium.PdfDocument(str(path))
+    width = doc[0].get_size()[0]
+    pages = [[[c for c in panel if c[0] != " " and c[6] != (255, 255, 255)] for panel in _panels(doc[i], width)]
+             for i in range(2)]
+    foot = min(c[2] for c in pages[0][back])
+    out = {}
+    for page, places in ((0, (flap,)), (1, (0, 1, 2))):
+        top = max(c[4] for k in places for c in pages[page][k])
+        for k in places:
+            out[(page, k)] = (min(c[2] for c in pages[page][k]) - foot) / (top - foot)
+    return out
+
+
+def test_brochure_text_panels_are_set_out_over_their_height(built):
+    """No text panel of any brochure ends half way down with its foot empty: its text hangs
+    from the panels' top line and its last block sits on the foot line, unless the layout
+    marks its white space as planned (`white: planned` on the panel)."""
+    checked = 0
+    for path in _docs(built, "brochure"):
+        panels = yaml.safe_load((REPO / "layouts" / f"brochure-{path.parent.name}.yaml").read_text())["panels"]
+        planned = {(0 if p["page"] == "outside" else 1, i % 3) for i, p in enumerate(panels) if p.get("white")}
+        for place, empty in _panel_feet(path).items():
+            if place not in planned:
+                assert empty <= PANEL_FOOT, (path.relative_to(built).as_posix(), place, round(empty, 2))
+                checked += 1
+    assert checked >= 4 * 8
+
+
+def test_planned_white_space_stays_below_the_text(tmp_path):
+    """A panel marked `white: planned` keeps its text at the top, the space below as meant."""
+    folder = copy_layouts(tmp_path / "layouts", ("base.yaml", "brochure-letter-office.yaml"))
+    text = (REPO / "layouts/brochure-letter.yaml").read_text()
+    marked = "role: flap,   width: 3.625in, fill: primary, tint: 0.07, white: planned}"
+    flap = "role: flap,   width: 3.625in, fill: primary, tint: 0.07}"
+    (folder / "brochure-letter.yaml").write_text(text.replace(flap, marked))
+    assert marked in (folder / "brochure-letter.yaml").read_text()
+    assert main(["--layouts", str(folder), "--out", str(tmp_path / "out"), "--quiet"], root=REPO) == 0
+    feet = _panel_feet(tmp_path / "out/en/letter/brochure-office.pdf")
+    flap = next(place for place in feet if place[0] == 0)
+    assert feet[flap] > 0.3 and all(v <= PANEL_FOOT for place, v in feet.items() if place != flap)

@@ -177,6 +177,23 @@ def test_a_paragraph_split_across_pages_stays_one_element(small, tmp_path):
     assert "Sentence 0 " in text and "Sentence 59 " in text
 
 
+def test_a_box_over_a_page_end_stays_one_section(built):
+    """Large print's 'Words to know' box goes over a page end between its entries: one Sect
+    on two pages, its heading first, its terms in order, read before the call box."""
+    path = built / "en/letter/leaflet-discectomy-large-print.pdf"
+    tree, _ = structure(path)
+    boxes = [el for el in tree.walk() if el.role == "Sect" and el.kids and isinstance(el.kids[0], Element)
+             and el.kids[0].role == "H2"]
+    assert len(boxes) == 2
+    words = boxes[0]
+    assert len(_pages(words)) == 2 and [k.role for k in words.kids] == ["H2"] + ["P"] * (len(words.kids) - 1)
+    read = _roles(path)
+    at = read.index(("H2", "Words to know"))
+    terms = [text.split(":")[0] for _, text in read[at + 1:at + len(words.kids)]]
+    assert terms == ["General anesthesia", "Herniated disc", "Nerve root", "Sciatica"]
+    assert read[at + len(words.kids)] == ("H2", "When to call us")
+
+
 def test_links_are_link_elements_with_their_annotation(built):
     for path in (built / "en/letter/brochure-office.pdf", built / "en/letter/guide.pdf"):
         tree, reader = structure(path)
@@ -188,15 +205,18 @@ def test_links_are_link_elements_with_their_annotation(built):
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("kind", ["leaflet", "guide", "brochure"])
+@pytest.mark.parametrize("kind", ["leaflet", "large-print", "guide", "brochure"])
 def test_pages_look_the_same_tagged_or_not(kind, monkeypatch, tmp_path):
-    """Tagging only adds structure: every page renders pixel-identical to the untagged file."""
+    """Tagging only adds structure: every page renders pixel-identical to the untagged file
+    (large print: with boxes that go over a page end)."""
     from pressroom.cli import main
     import pressroom.render.common as common
-    layouts = {"leaflet": "leaflet-letter", "guide": "guide-letter", "brochure": "brochure-letter-office"}
-    name = {"leaflet": "leaflet-discectomy", "guide": "guide", "brochure": "brochure-office"}[kind]
+    layouts = {"leaflet": "leaflet-letter", "large-print": "leaflet-letter-large", "guide": "guide-letter",
+               "brochure": "brochure-letter-office"}
+    name = {"leaflet": "leaflet-discectomy", "large-print": "leaflet-discectomy-large-print", "guide": "guide",
+            "brochure": "brochure-office"}[kind]
     folder = tmp_path / "layouts"
-    copy_layouts(folder, ["base.yaml", f"{layouts[kind]}.yaml", "brochure-letter.yaml"])
+    copy_layouts(folder, ["base.yaml", f"{layouts[kind]}.yaml", "brochure-letter.yaml", "leaflet-letter.yaml"])
     args = ["--layouts", str(folder), "--jobs", "1", "--quiet", "--force"]
     assert main(args + ["--out", str(tmp_path / "tagged")], root=REPO) == 0
     monkeypatch.setattr(common, "tagged_canvas", lambda base, *args: base)

@@ -21,7 +21,7 @@ from ..jobs import Job, Rendered, output_name
 from .figures import FigureArt, figure as figure_art
 from .logo import load_logo
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
-from .brochure_fit import Column, ScaledStyles, draw_column, fit_column
+from .brochure_fit import Column, ScaledStyles, block_start, draw_column, fit_column, spread
 from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
 from .tagging import Node
 from .common import (Context, press_inks, Styles, WithAlt, block_flowables, box, color, doc_settings, no_lone_word,
@@ -81,8 +81,10 @@ class _Composer:
             flows: list = []
             if not banded:
                 flows += [self.bar(styles), para(no_lone_word(section.heading.markup), styles["heading"])]
-            for block in section.body:
-                flows += block_flowables(block, styles, self.ctx, lambda f: self.figure(f, styles))
+            for i, block in enumerate(section.body):
+                parts = block_flowables(block, styles, self.ctx, lambda f: self.figure(f, styles))
+                lead_in = isinstance(block, (m.Bullets, m.Steps)) and isinstance(section.body[i - 1], m.Paragraph)
+                flows += [block_start(parts[0])] + parts[1:] if i and parts and not lead_in else parts
             return flows, [], self.draft(styles) if middle else []
         return build
 
@@ -130,8 +132,7 @@ class _Composer:
             if clinic.website:
                 lines.append(link(clinic.website, site(clinic.website), c["primary"]))
             top += [para(esc(clinic.name), styles["back_name"]), para("<br/>".join(lines), styles["contact"])]
-            middle = [self.cta(styles)]
-            foot: list = []
+            foot: list = [self.cta(styles), Spacer(1, 14)]  # what to do, together at the foot: call, scan
             if clinic.website:
                 caption = [para(esc(s["scan_website"]), styles["qr_caption"]),
                            para(f"<b>{esc(site(clinic.website))}</b>", styles["qr_caption"])]
@@ -142,7 +143,7 @@ class _Composer:
             foot += language_help(self.ctx, styles["small"])
             foot += [para(esc(s["disclaimer_brochure"]), styles["small"]),
                      para(esc(review_line(self.b.review, s)), styles["small"])] + self.draft(styles)
-            return top, middle, foot
+            return top, [], foot
         return build
 
 
@@ -205,14 +206,19 @@ def compose(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[tup
     base = Styles(ctx)
     fitted, misfits = [], []
     regions = _regions(brochure, geo, ctx, logo)
-    # the panels' text reads as one piece: one scale for all of them, the largest that fits each
-    scale = min((fit_column(r.build, base, ctx.layout, r.area.width, r.area.height, gap=14).styles.scale
-                 for r in regions if r.text), default=1.0)
+    # the panels' text reads as one piece: one scale for all of them, the largest that fits
+    # each, up to the layout's `grow`; then each sets out its text over the panel (spread)
+    scale = min((fit_column(r.build, base, ctx.layout, r.area.width, r.area.height, gap=14,
+                            start=geo.grow).styles.scale for r in regions if r.text), default=1.0)
+    body = ctx.layout.styles["body"]
     for region in regions:
         column = fit_column(region.build, base, ctx.layout, region.area.width, region.area.height,
                             gap=14, aliases=region.aliases, start=scale if region.text else 1.0)
         if column.overflow:
             misfits.append(_misfit(region, column, ctx.layout))
+        elif region.text and not region.panel.planned:
+            lines = geo.spread * body.leading * column.styles.size("body") / body.size
+            column = spread(column, region.area.width, region.area.height, 14, lines)
         fitted.append((region, column))
     if misfits:
         raise Misfits(misfits)

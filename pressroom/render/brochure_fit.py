@@ -8,7 +8,7 @@ measured is what is drawn. Text that still does not fit is reported, never clipp
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from reportlab.lib.styles import ParagraphStyle
@@ -59,12 +59,22 @@ class ScaledStyles:
                    for n in self.used)
 
 
-def _walk(flowables: list, width: float, canv, place: Callable | None = None) -> float:
-    """Stack flowables downwards from 0; return the height used (last space after excluded)."""
-    y, after = 0.0, 0.0
+def block_start(flowable):
+    """Mark a flowable that opens a block of a panel's text: spread space may go above it."""
+    flowable.opens_block = True
+    return flowable
+
+
+def _walk(flowables: list, width: float, canv, place: Callable | None = None, extra: tuple = ()) -> float:
+    """Stack flowables downwards from 0, `extra[i]` more above the i-th block after the
+    first; return the height used (last space after excluded)."""
+    y, after, block = 0.0, 0.0, 0
     for i, flowable in enumerate(flowables):
         if i:
             y += after + max(flowable.getSpaceBefore() - after, 0)
+            if getattr(flowable, "opens_block", False):
+                y += extra[block] if block < len(extra) else 0
+                block += 1
         _, h = flowable.wrapOn(canv, width, _TALL)
         y += h
         if place:
@@ -77,9 +87,9 @@ def stack_height(flowables: list, width: float) -> float:
     return _walk(flowables, width, _MEASURE)
 
 
-def draw_stack(canv, flowables: list, x: float, top: float, width: float) -> float:
+def draw_stack(canv, flowables: list, x: float, top: float, width: float, extra: tuple = ()) -> float:
     """Draw flowables downwards from `top`; return the bottom of the last one."""
-    return top - _walk(flowables, width, canv, lambda f, y: f.drawOn(canv, x, top - y))
+    return top - _walk(flowables, width, canv, lambda f, y: f.drawOn(canv, x, top - y), extra)
 
 
 @dataclass
@@ -92,6 +102,7 @@ class Column:
     foot: list
     styles: ScaledStyles
     overflow: float  # points past the region's height; 0 when it fits
+    extra: tuple = ()  # more space above each block of `top` after the first (see spread)
 
 
 def _need(parts: tuple[list, list, list], width: float, gap: float) -> float:
@@ -114,10 +125,23 @@ def fit_column(build: Callable[[ScaledStyles], tuple[list, list, list]], base: S
         scale -= _STEP
 
 
+def spread(column: Column, width: float, height: float, gap: float, most: float) -> Column:
+    """A short panel set out over its height: the room its text leaves goes between the
+    blocks of its top stack, up to `most` points each, and what is still left above its
+    last block, which so sits on the panel's foot (a note, a figure, a closing word), as
+    every panel's last block does; its first block stays on the panel's top line."""
+    blocks = sum(1 for f in column.top[1:] if getattr(f, "opens_block", False))
+    free = height - _need((column.top, column.middle, column.foot), width, gap)
+    if not blocks or free <= 0 or column.middle:
+        return column
+    each = min(most, free / blocks)
+    return replace(column, extra=(each,) * (blocks - 1) + (free - each * (blocks - 1),))
+
+
 def draw_column(canv, column: Column, x: float, y: float, width: float, height: float) -> None:
     top = y + height
-    used = stack_height(column.top, width)
-    draw_stack(canv, column.top, x, top, width)
+    used = _walk(column.top, width, _MEASURE, extra=column.extra)
+    draw_stack(canv, column.top, x, top, width, column.extra)
     foot = stack_height(column.foot, width)
     draw_stack(canv, column.foot, x, y + foot, width)
     if column.middle:

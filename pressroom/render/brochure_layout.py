@@ -33,11 +33,13 @@ from .common import mix
 
 PAGES = ("outside", "inside")
 OUTSIDE_ROLES = ("flap", "back", "cover")
-_PANEL_KEYS = ("page", "role", "width", "fill", "tint")
+_PANEL_KEYS = ("page", "role", "width", "fill", "tint", "white")
 SIZES = ("bleed", "slug", "safe", "gutter", "fold_inset", "corner_radius", "band", "band_padding",
          "art", "qr", "logo_height", "accent_bar")
 MARK_SIZES = ("mark_offset", "mark_length", "mark_weight")
-OPTIONS = {"marks": bool, "links": bool, "min_dpi": int}
+OPTIONS = {"marks": bool, "links": bool, "min_dpi": int, "grow": "factor", "spread": "lines"}
+_EXPECTED = {bool: "true or false", int: "a whole number", "factor": "a number from 1 to 2",
+             "lines": "a number of lines from 0 to 5"}
 STYLES = ("body", "heading", "band_heading", "list", "note", "cover_kicker", "cover_title", "cover_tagline",
           "cover_contact", "back_name", "contact", "cta", "qr_caption", "small", "draft")
 COLORS = ("primary", "accent", "text", "muted", "on_primary", "note_fill", "draft", "paper")
@@ -54,6 +56,7 @@ class Panel:
     width: float
     fill: str | None   # a colour name from the layout's colors
     tint: float = 1.0  # how much of the fill colour over the paper (0.07: a pale wash of the brand)
+    planned: bool = False  # `white: planned`: its text stays at the top, the space below is meant
 
     @property
     def right(self) -> float:
@@ -83,6 +86,8 @@ class Geometry:
     marks: bool
     links: bool
     min_dpi: int | None
+    grow: float = 1.0    # the panels' one body size may grow to this times its size, if every panel fits
+    spread: float = 0.0  # space left in a text panel goes between its blocks, up to this many body lines each
 
     @property
     def bleed(self) -> float:
@@ -202,10 +207,11 @@ def read_geometry(layout: Layout) -> tuple[Geometry | None, list[Problem]]:
             err(("sizes", key), "must not be negative")
     for key, kind in OPTIONS.items():
         value = layout.options.get(key)
-        ok = isinstance(value, bool) if kind is bool else (
-            isinstance(value, int) and not isinstance(value, bool) and value > 0)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = {bool: isinstance(value, bool), int: isinstance(value, int) and number and value > 0,
+              "factor": number and 1 <= value <= 2, "lines": number and 0 <= value <= 5}[kind]
         if value is not None and not ok:
-            err(("options", key), f"expected {'true or false' if kind is bool else 'a whole number'}")
+            err(("options", key), f"expected {_EXPECTED[kind]}")
     for key in layout.options:
         if key not in OPTIONS:
             err(("options", key), f"unknown option{did_you_mean(key, OPTIONS)}")
@@ -225,7 +231,8 @@ def read_geometry(layout: Layout) -> tuple[Geometry | None, list[Problem]]:
     options = layout.options
     return Geometry(layout.width, layout.height, panels, dict(layout.sizes),
                     bool(options.get("marks", False)), bool(options.get("links", True)),
-                    options.get("min_dpi")), problems
+                    options.get("min_dpi"), float(options.get("grow", 1.0)),
+                    float(options.get("spread", 0.0))), problems
 
 
 def _panels(layout: Layout, err) -> tuple[Panel, ...] | None:
@@ -265,7 +272,10 @@ def _panels(layout: Layout, err) -> tuple[Panel, ...] | None:
             tint = 1.0
         elif fill in layout.colors and tint < 1:
             _check_tint(layout, fill, float(tint), lambda msg: err(("panels", i, "tint"), msg))
-        panels.append(Panel(page, str(role), count[page], x[page], width, fill, float(tint)))
+        white = item.get("white")
+        if white not in (None, "planned"):
+            err(("panels", i, "white"), f"expected planned (the space below its text is meant), found {white!r}")
+        panels.append(Panel(page, str(role), count[page], x[page], width, fill, float(tint), white == "planned"))
         x[page] += width
         count[page] += 1
     return _check_panels(tuple(panels), layout, err)

@@ -173,18 +173,16 @@ def list_flowable(items, style: ParagraphStyle, numbered: bool, ctx: Context) ->
 
 
 def box(flowables: list, ctx: Context, fill: str, border: str | None = None,
-        bar: str | None = None, width: float | None = None) -> Table:
-    """A shaded box around flowables; kept whole so it never splits across pages."""
+        bar: str | None = None, width: float | None = None, entries: bool = False) -> Table:
+    """A shaded box around flowables; kept whole so it never splits across pages, unless
+    `entries` and the layout's `options.box_keep` let it go over a page end between its
+    entries (see Box): each flowable, or each list of flowables that stay together."""
     pad = ctx.layout.sizes.get("box_padding", 8)
     rule = ctx.layout.sizes.get("box_rule", 1)
-    table = Table([[flowables]], colWidths=[width] if width else None, hAlign="LEFT")
-    table.contents = list(flowables)  # for tag_story: a box groups what it holds
     commands = [
         ("BACKGROUND", (0, 0), (-1, -1), color(ctx.layout.colors[fill])),
         ("LEFTPADDING", (0, 0), (-1, -1), pad + (rule * 2 if bar else 0)),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.6),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),  # Table's default is Helvetica
     ]
@@ -192,8 +190,59 @@ def box(flowables: list, ctx: Context, fill: str, border: str | None = None,
         commands.append(("BOX", (0, 0), (-1, -1), rule, color(ctx.layout.colors[border])))
     if bar:
         commands.append(("LINEBEFORE", (0, 0), (0, -1), rule * 3, color(ctx.layout.colors[bar])))
-    table.setStyle(TableStyle(commands))
+    keep = ctx.layout.options.get("box_keep", 0)
+    groups = [f if isinstance(f, list) else [f] for f in flowables]
+    flowables = [f for group in groups for f in group]
+    if entries and keep:
+        below = ctx.layout.options.get("keep_lines", 3) * ctx.layout.styles["body"].leading
+        table = Box(groups, commands, (pad * 0.8, pad * 0.6), keep, below, width)
+    else:
+        table = Table([[flowables]], colWidths=[width] if width else None, hAlign="LEFT")
+        table.setStyle(TableStyle(commands[:2] + [("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
+                                                  ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.6)]
+                                  + commands[2:]))
+    table.contents = list(flowables)  # for tag_story: a box groups what it holds
     return table
+
+
+class Box(Table):
+    """A shaded box whose entries (a heading, a list item, a paragraph: one row each) may go
+    over a page end between entries, never inside one: each part keeps the box's tint,
+    frame and padding, and holds at least `keep` entries, so no part is a lone heading or a
+    lone last line; the first part holds `below` points of entries under the heading (the
+    lines a heading keeps on its page). A box of fewer than twice `keep` entries stays whole."""
+
+    def __init__(self, entries: list[list], commands: list, pad: tuple[float, float], keep: int,
+                 below: float, width: float | None = None):
+        self.entries, self.commands, self.pad, self.keep = list(entries), commands, pad, keep
+        self.below = below
+        self.gaps = [a[-1].getSpaceAfter() + b[0].getSpaceBefore() for a, b in zip(entries, entries[1:])]
+        super().__init__([[e] for e in entries], colWidths=[width] if width else None, hAlign="LEFT")
+        self.box_width = width
+        top, bottom = pad
+        rows = [("TOPPADDING", (0, 0), (-1, 0), top), ("BOTTOMPADDING", (0, -1), (-1, -1), bottom)]
+        rows += [("TOPPADDING", (0, i), (-1, i), 0) for i in range(1, len(entries))]
+        rows += [("BOTTOMPADDING", (0, i), (-1, i), gap) for i, gap in enumerate(self.gaps)]
+        self.setStyle(TableStyle(commands + rows))
+
+    def split(self, avail_width, avail_height, rest: int = 0):
+        """At the last entry that fits, leaving at least `keep` (or `rest`) entries over."""
+        n = len(self.entries)
+        if n < 2 * self.keep:
+            return []
+        self.wrap(avail_width, avail_height)
+        heights = self._rowHeights
+        fits = [k for k in range(self.keep, n - max(self.keep, rest) + 1)
+                if sum(heights[:k]) - self.gaps[k - 1] + self.pad[1] <= avail_height
+                and sum(heights[1:k]) - self.gaps[k - 1] >= self.below]
+        if not fits:
+            return []
+        k = fits[-1]
+        parts = [Box(self.entries[:k], self.commands, self.pad, self.keep, 0, self.box_width),
+                 Box(self.entries[k:], self.commands, self.pad, self.keep, 0, self.box_width)]
+        for part in parts:
+            part.holds = getattr(self, "holds", None)
+        return parts
 
 
 def style_role(roles: dict[str, str]) -> Callable[[Paragraph], str]:
@@ -361,7 +410,11 @@ class KeepTail(KeepTogether):
         if self._H <= avail_height:
             return [self.lead] + self.tail
         _, lead_h = self.lead.wrap(avail_width, avail_height)
-        parts = self.lead.split(avail_width, min(avail_height, lead_h - 1))
+        room = min(avail_height, lead_h - 1)
+        if isinstance(self.lead, Box):  # two thirds of the box at least go over with the tail: no thin last page
+            parts = self.lead.split(avail_width, room, rest=-(-2 * len(self.lead.entries) // 3))
+        else:
+            parts = self.lead.split(avail_width, room)
         if len(parts) < 2:
             return super().split(avail_width, avail_height)  # over to the next page, whole
         return parts[:-1] + [keep_together(parts[-1:] + self.tail)]
@@ -408,10 +461,11 @@ def when_to_call_box(items: tuple[m.Text, ...], ctx: Context, styles: Styles, so
     contact = [s.phrase("call_us", clinic.phone, bold=True)]
     if clinic.after_hours:
         contact.append(s.phrase("after_hours", clinic.after_hours, bold=True))
-    inner.append(para(" · ".join(contact), styles["box_body"]))
-    inner.append(para(f"<b>{s.phrase('emergency', clinic.emergency)}</b>", styles["box_body"]))
+    inner.append([para(" · ".join(contact), styles["box_body"]),  # one entry: the numbers stay together
+                  para(f"<b>{s.phrase('emergency', clinic.emergency)}</b>", styles["box_body"])])
     where = replace(items[0].origin, field="when_to_call") if items else source
-    return holding(box(inner, ctx, "call_fill", border="call_border"), where, "the 'When to call us' box", items)
+    return holding(box(inner, ctx, "call_fill", border="call_border", entries=True), where,
+                   "the 'When to call us' box", items)
 
 
 def procedure_flowables(proc: m.Procedure, ctx: Context, styles: Styles,

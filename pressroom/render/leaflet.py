@@ -15,7 +15,7 @@ from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
 from .common import (Context, press_inks, RenderError, check_edition, Styles, band_middle, box, build_pdf, color,
-                     doc_settings, draw_line, page_canvas, esc, furniture_canvas, holding, keep_together, language_help,
+                     doc_settings, draw_line, page_canvas, esc, furniture_canvas, holding, KeepTail, language_help,
                      para, procedure_flowables, review_line,
                      style_role, tag_story)
 from .tagging import Node, marked
@@ -58,8 +58,9 @@ def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str
     disclaimer = para(esc(ctx.strings["disclaimer"]), styles["disclaimer"])
     if ctx.layout.max_pages:  # a page budget: a page past it is an error, never a leftover
         return out + help_lines + [disclaimer]
-    # as many pages as it takes: the disclaimer ends the page of the box before it, never one of its own
-    return out[:-1] + [keep_together([out[-1]] + help_lines + [disclaimer])]
+    # as many pages as it takes: the disclaimer ends the page of the box before it (or of
+    # its last entries), never one of its own
+    return out[:-1] + [KeepTail(out[-1], help_lines + [disclaimer])]
 
 
 def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Styles):
@@ -68,7 +69,8 @@ def words_to_know_box(words: list[tuple[str, m.Text]], ctx: Context, styles: Sty
     inner += [para(f"<b>{esc(term)}:</b> {definition.markup}", styles["box_body"])
               for term, definition in words]
     source = replace(words[0][1].origin, field="terms")
-    return holding(box(inner, ctx, "note_fill"), source, "the 'Words to know' box", [d for _, d in words])
+    return holding(box(inner, ctx, "note_fill", entries=True), source, "the 'Words to know' box",
+                   [d for _, d in words])
 
 
 class Furniture:
@@ -111,7 +113,9 @@ class Furniture:
         right = [number_w] + ([stringWidth(s["draft"], ds.fontName, ds.fontSize)] if review.is_draft else [])
         gap = fs.fontSize * 1.5
         widths = [self.width - w - gap for w in right] + [self.width]
-        self.footer_size, contact, rest = _pack_rows([x for x in (clinic.name, clinic.phone, website) if x],
+        # the band names the clinic on every page; a layout may leave it out of the footer
+        named = clinic.name if lay.options.get("footer_name", True) else None
+        self.footer_size, contact, rest = _pack_rows([x for x in (named, clinic.phone, website) if x],
                                                      fs, widths)
         _, review_rows, _ = _pack_rows([review_line(review, s)], fs, rest, self.footer_size)
         self.contact_rows, self.review_rows = contact, review_rows
@@ -378,7 +382,7 @@ def _part(proc: m.Procedure, ctx: Context, words, patient):
 
 def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     """A leaflet per procedure in this language and layout."""
-    require_counts(layout, {"words_to_know": 4, "keep_lines": 3})
+    require_counts(layout, {"words_to_know": 4, "keep_lines": 3, "box_keep": 0})
     check_edition(layout, {"band": "masthead", "band_later": "masthead_small"})
     limit = layout.options.get("words_to_know", 4)
     glossary = tuple(cat.files.get("glossary", ()))
