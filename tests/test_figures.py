@@ -179,3 +179,40 @@ def test_a_label_may_only_be_moved_by_translate():
     moved = CUSTOM.replace("<text", '<g transform="translate(5, 7)"><text').replace("</text>", "</text></g>")
     art = read_artwork("x", "x.svg", Path("x.svg"), moved.encode(), frozenset(range(0x20, 0x250)))
     assert (art.labels[0].x, art.labels[0].y) == (155, 119)
+
+
+def _box(page, text: str) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of all the characters of `text` on the rendered page."""
+    textpage = page.get_textpage()
+    whole = textpage.get_text_range()
+    start = " ".join(whole.split()).find(text)
+    assert start >= 0, f"{text!r} not on the page"
+    rects = []
+    collapsed = [i for i, ch in enumerate(whole) if not ch.isspace()]
+    first = len(" ".join(whole.split())[:start].replace(" ", ""))
+    for i in collapsed[first:first + len(text.replace(" ", ""))]:
+        rects.append(textpage.get_charbox(i))
+    return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
+
+
+LONG_FRONT = "The front of the body, toward the belly"
+
+
+@pytest.mark.render
+def test_a_label_that_wraps_never_runs_into_the_caption(tmp_path, capsys):
+    """A label set on more lines than the designer's (here the spine's 'Front', the lowest
+    label, made a long phrase) pushes the caption down: on the rendered page the label's
+    words end above the caption's, in the guide and in both booklets."""
+    content, layouts = tree(tmp_path, "spine")
+    for name in ("guide-booklet-half-letter.yaml", "guide-booklet-a5.yaml"):
+        shutil.copy(REPO / "layouts" / name, layouts / name)
+    words = layouts / "strings/en.yaml"
+    words.write_text(words.read_text().replace("fig_front: Front", f"fig_front: {LONG_FRONT}"))
+    code, err = build(capsys, content, layouts, tmp_path / "out")
+    assert code == 0, err
+    for name in ("letter/guide.pdf", "half-letter/guide-booklet.pdf", "a5/guide-booklet.pdf"):
+        pdf = tmp_path / "out/en" / name
+        page = pdfium.PdfDocument(pdf)[figure_page(pdf)]
+        label, caption = _box(page, LONG_FRONT), _box(page, "Figure 1: A caption.")
+        assert label[3] - label[1] > 30, name     # the label does wrap: three lines or more
+        assert label[1] > caption[3] + 2, (name, label, caption)  # and ends above the caption
