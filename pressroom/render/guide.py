@@ -146,6 +146,8 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
         self.running: dict[int, str] = {}
         self.bare: set[int] = set()   # cover pages: no band, no footer
         self.opens_page = True        # whether the last chapter began at the top of a page
+        self.breaks_at = 0            # the page the last chapter's break was decided on
+        self.breaks_page = True       # whether that break opened a new page
 
     def beforeDocument(self):
         self.running, self.bare = {}, set()
@@ -162,10 +164,12 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
         """A chapter runs on unless less than `chapter_room` of the page is left (run_on),
         or opens a new page (new_page), a right-hand one after a notes page (odd_page)."""
         start = self.book.sub_start if marker.level else self.book.start
+        self.breaks_at, self.breaks_page = self.page, True
         if not page_started(self):
             out, page = [], self.page
         elif start == "run_on" and not marker.fresh and \
                 room_left(self.frame) >= self.book.chapter_room:
+            self.breaks_page = False
             return []
         else:
             out, page = [PageBreak()], self.page + 1
@@ -184,8 +188,9 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
 
     def afterFlowable(self, flowable):
         running = getattr(flowable, "_running", None)
-        if running:  # a page's header names the chapter it opens with
-            self.running.setdefault(self.page, running)
+        if running:  # a page's header names the chapter open at its top, as in books
+            at_top = first_on_page(self) or self.breaks_page or self.page > self.breaks_at
+            self.running[self.page if at_top else self.page + 1] = running
         mark: Mark | None = getattr(flowable, "_mark", None)
         if mark is None:
             return
