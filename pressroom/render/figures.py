@@ -184,9 +184,12 @@ class FigureArt(Flowable):
 
 
 def figure_flowables(fig: m.Figure, number: int, ctx: Context, styles: Styles) -> list:
-    """The drawing and its caption, kept on one page: 'Figure N: caption'."""
+    """The drawing and its caption, kept on one page: 'Figure N: caption'. Marked as
+    floating: where a book's page has no room for it, the text after it fills the page."""
     s = ctx.strings
     caption = Paragraph(f"<b>{esc(s['figure'])} {number}:</b> {fig.caption.markup}", styles["caption"])
     where = replace(fig.caption.origin, field=fig.caption.origin.field.removesuffix(".caption"))
     art = holding(FigureArt(figure(ctx, fig.name, where), fig.alt, ctx, styles), where, "this figure")
-    return [Spacer(1, ctx.layout.size("figure_gap")), keep_together([art, caption])]
+    kept = keep_together([Spacer(1, ctx.layout.size("figure_gap")), art, caption])
+    kept.floats = True  # a book may set the text after it first (GuideDoc: to the next page's top)
+    return [kept]

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from reportlab.platypus import (BalancedColumns, BaseDocTemplate, Flowable, Frame, NextPageTemplate,
+from reportlab.platypus import (ActionFlowable, BalancedColumns, BaseDocTemplate, Flowable, Frame, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer)
 
 from .. import model as m
@@ -23,7 +23,8 @@ from .common import (Context, press_inks, check_edition, Heading, RenderError, S
                      page_canvas, esc,
                      furniture_canvas, holding, tag_story,
                      keep_together, para, procedure_flowables, review_line, section_flowables)
-from .tagging import Contents, Node, dry_run, first_on_page, is_dry, marked, page_started, room_left
+from .tagging import (Contents, Node, dry_run, first_on_page, fits_below, is_dry, marked, page_started,
+                      placed_on_page, room_left)
 from .misfit import CatchesTooTall, Misfits, TooTall, explained
 from .logo import draw_logo, load_logo
 from .figures import draw_art, figure, figure_flowables
@@ -146,30 +147,43 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
         self.running: dict[int, str] = {}
         self.bare: set[int] = set()   # cover pages: no band, no footer
         self.opens_page = True        # whether the last chapter began at the top of a page
-        self.breaks_at = 0            # the page the last chapter's break was decided on
-        self.breaks_page = True       # whether that break opened a new page
+        self.page_top = None          # the first flowable set on the current page
 
     def beforeDocument(self):
         self.running, self.bare = {}, set()
 
     def filterFlowables(self, flowables):
-        """Swap a marker for the breaks it needs, now that the page number is known."""
+        """Swap a marker for the breaks it needs, now that the page number is known; let
+        the text after a figure that has no room left on the page go first."""
+        self._float(flowables)
         marker = flowables[0]
         if isinstance(marker, ChapterStart):
             flowables[0:1] = [None] + self._chapter_break(marker)
         elif isinstance(marker, MoreNotes):
             flowables[0:1] = [None] + self._more_notes()
 
+    def _float(self, flowables: list) -> None:
+        """A figure (with its caption) that does not fit below the text on its page floats, as
+        in books: what follows it is set first, one flowable at a time, until the figure fits
+        or a new page begins, where it stands at the top, rather than leave the page's foot
+        blank. It never passes another figure (they keep their order) nor the end of the
+        book's text (the notes, the back cover)."""
+        while len(flowables) > 1 and getattr(flowables[0], "floats", False) and page_started(self):
+            follower = flowables[1]
+            if getattr(follower, "floats", False) or isinstance(follower, (MoreNotes, ActionFlowable, PageBreak)):
+                return
+            if fits_below(self.frame, flowables[0], self.canv):
+                return
+            flowables[0], flowables[1] = follower, flowables[0]
+
     def _chapter_break(self, marker: ChapterStart) -> list:
         """A chapter runs on unless less than `chapter_room` of the page is left (run_on),
         or opens a new page (new_page), a right-hand one after a notes page (odd_page)."""
         start = self.book.sub_start if marker.level else self.book.start
-        self.breaks_at, self.breaks_page = self.page, True
         if not page_started(self):
             out, page = [], self.page
         elif start == "run_on" and not marker.fresh and \
                 room_left(self.frame) >= self.book.chapter_room:
-            self.breaks_page = False
             return []
         else:
             out, page = [PageBreak()], self.page + 1
@@ -179,17 +193,23 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
 
     def _more_notes(self) -> list:
         """Whole Notes pages, as many as Book.notes_count says. Notes that ran on below the
-        last chapter fill the rest of its page, and the whole pages follow."""
-        more = self.book.notes_count(self.page - 1) - 1 if self.opens_page else self.book.notes_count(self.page)
+        last chapter fill the rest of its page, and the whole pages follow; on a left-hand
+        page, that page opens the Notes spread (it faces the next), as a page they open does."""
+        opens_spread = self.book.notes_pages > 1 and self.page % 2 == 0
+        more = self.book.notes_count(self.page - 1) - 1 if self.opens_page or opens_spread \
+            else self.book.notes_count(self.page)
         out: list = []
         for _ in range(more):
             out += [PageBreak()] + self.filler()
         return out
 
     def afterFlowable(self, flowable):
+        if first_on_page(self):
+            self.page_top = flowable
         running = getattr(flowable, "_running", None)
         if running:  # a page's header names the chapter open at its top, as in books
-            at_top = first_on_page(self) or self.breaks_page or self.page > self.breaks_at
+            at_top = self.page_top is flowable or (
+                getattr(self.page_top, "_kicker", False) and placed_on_page(self) == 2)
             self.running[self.page if at_top else self.page + 1] = running
         mark: Mark | None = getattr(flowable, "_mark", None)
         if mark is None:
@@ -277,7 +297,7 @@ class GuideBook:
         out += self.chapter(esc(self.s["contents"]), self.s["contents"], in_toc=False, fresh=True)
         out.append(self.toc)
         for i, section in enumerate(self.guide.sections):
-            out += self.section(section, fresh=i == 0)  # the text begins on a page of its own
+            out += self.section(section)  # runs on below the contents, as chapters do
         if self.cat.glossary and self.cat.glossary.terms:
             out += self.glossary()
         out += self.questions()
@@ -336,6 +356,7 @@ class GuideBook:
         for proc in placed:
             body = procedure_flowables(proc, self.ctx, self.styles, "chapter", figure=self.figure, lines=lines)
             kicker = _marked(para(heading.markup, self.styles["chapter_kicker"]), section_mark)
+            kicker._kicker = True  # above its chapter's heading: a page it opens is that chapter's
             _marked(body[0], self.mark(proc.title.plain, level=1), proc.title.plain)
             out += [ChapterStart(level=0 if section_mark else 1, fresh=fresh and section_mark is not None),
                     kicker] + body
