@@ -216,3 +216,38 @@ def test_a_label_that_wraps_never_runs_into_the_caption(tmp_path, capsys):
         label, caption = _box(page, LONG_FRONT), _box(page, "Figure 1: A caption.")
         assert label[3] - label[1] > 30, name     # the label does wrap: three lines or more
         assert label[1] > caption[3] + 2, (name, label, caption)  # and ends above the caption
+
+
+FLOAT_GUIDE = """title: Floats
+sections:
+  - heading: Before the drawing
+    body:
+{before}
+      - figure: spine
+        caption: "A caption."
+        alt: "What the drawing shows."
+      - "Words after the drawing, set first."
+{after}
+"""
+
+
+@pytest.mark.render
+def test_a_figure_with_no_room_floats_to_the_next_page_and_the_text_fills_its_page(tmp_path, capsys):
+    """A figure that does not fit below the text on its page stands at the top of the next
+    page; the paragraphs written after it fill the page it left, in their order."""
+    content, layouts = tree(tmp_path)
+    filler = "      - \"" + "Filler words to fill the page with text. " * 9 + "\"\n"
+    (content / "guide.yaml").write_text(FLOAT_GUIDE.format(before=filler * 5, after=filler * 6))
+    code, err = build(capsys, content, layouts, tmp_path / "out")
+    assert code == 0, err
+    pdf = tmp_path / "out/en/letter/guide.pdf"
+    doc = pdfium.PdfDocument(pdf)
+    index = figure_page(pdf)
+    before = " ".join(doc[index - 1].get_textpage().get_text_range().split())
+    assert "Words after the drawing, set first." in before   # the text went first, on the page before
+    page = doc[index]
+    _, height = page.get_size()
+    nerve = _box(page, "Nerve")                              # the figure's top label opens its page
+    words = [_box(page, "Filler words")] if "Filler words" in page.get_textpage().get_text_range() else []
+    assert all(nerve[1] > w[3] for w in words)
+    assert nerve[3] > height - 160

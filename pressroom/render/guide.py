@@ -151,6 +151,7 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
 
     def beforeDocument(self):
         self.running, self.bare = {}, set()
+        self.floated: set[int] = set()  # figures whose text went first (ids: the story is kept between passes)
 
     def filterFlowables(self, flowables):
         """Swap a marker for the breaks it needs, now that the page number is known; let
@@ -168,12 +169,16 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
         or a new page begins, where it stands at the top, rather than leave the page's foot
         blank. It never passes another figure (they keep their order) nor the end of the
         book's text (the notes, the back cover)."""
+        if not page_started(self) and len(flowables) > 1 and id(flowables[1]) in self.floated:
+            flowables[0], flowables[1] = flowables[1], flowables[0]  # the page's top is the figure's
+            return
         while len(flowables) > 1 and getattr(flowables[0], "floats", False) and page_started(self):
             follower = flowables[1]
             if getattr(follower, "floats", False) or isinstance(follower, (MoreNotes, ActionFlowable, PageBreak)):
                 return
             if fits_below(self.frame, flowables[0], self.canv):
                 return
+            self.floated.add(id(flowables[0]))
             flowables[0], flowables[1] = follower, flowables[0]
 
     def _chapter_break(self, marker: ChapterStart) -> list:
@@ -295,7 +300,7 @@ class GuideBook:
         out: list = [Spacer(1, 1), NextPageTemplate("page"), PageBreak()]
         out += self.about()
         out += self.chapter(esc(self.s["contents"]), self.s["contents"], in_toc=False, fresh=True)
-        out.append(self.toc)
+        out += [self.toc, Spacer(1, self.styles["chapter"].leading)]  # air before a chapter run on below it
         for i, section in enumerate(self.guide.sections):
             out += self.section(section)  # runs on below the contents, as chapters do
         if self.cat.glossary and self.cat.glossary.terms:
