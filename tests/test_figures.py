@@ -179,3 +179,75 @@ def test_a_label_may_only_be_moved_by_translate():
     moved = CUSTOM.replace("<text", '<g transform="translate(5, 7)"><text').replace("</text>", "</text></g>")
     art = read_artwork("x", "x.svg", Path("x.svg"), moved.encode(), frozenset(range(0x20, 0x250)))
     assert (art.labels[0].x, art.labels[0].y) == (155, 119)
+
+
+def _box(page, text: str) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of all the characters of `text` on the rendered page."""
+    textpage = page.get_textpage()
+    whole = textpage.get_text_range()
+    start = " ".join(whole.split()).find(text)
+    assert start >= 0, f"{text!r} not on the page"
+    rects = []
+    collapsed = [i for i, ch in enumerate(whole) if not ch.isspace()]
+    first = len(" ".join(whole.split())[:start].replace(" ", ""))
+    for i in collapsed[first:first + len(text.replace(" ", ""))]:
+        rects.append(textpage.get_charbox(i))
+    return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
+
+
+LONG_FRONT = "The front of the body, toward the belly"
+
+
+@pytest.mark.render
+def test_a_label_that_wraps_never_runs_into_the_caption(tmp_path, capsys):
+    """A label set on more lines than the designer's (here the spine's 'Front', the lowest
+    label, made a long phrase) pushes the caption down: on the rendered page the label's
+    words end above the caption's, in the guide and in both booklets."""
+    content, layouts = tree(tmp_path, "spine")
+    for name in ("guide-booklet-half-letter.yaml", "guide-booklet-a5.yaml"):
+        shutil.copy(REPO / "layouts" / name, layouts / name)
+    words = layouts / "strings/en.yaml"
+    words.write_text(words.read_text().replace("fig_front: Front", f"fig_front: {LONG_FRONT}"))
+    code, err = build(capsys, content, layouts, tmp_path / "out")
+    assert code == 0, err
+    for name in ("letter/guide.pdf", "half-letter/guide-booklet.pdf", "a5/guide-booklet.pdf"):
+        pdf = tmp_path / "out/en" / name
+        page = pdfium.PdfDocument(pdf)[figure_page(pdf)]
+        label, caption = _box(page, LONG_FRONT), _box(page, "Figure 1: A caption.")
+        assert label[3] - label[1] > 30, name     # the label does wrap: three lines or more
+        assert label[1] > caption[3] + 2, (name, label, caption)  # and ends above the caption
+
+
+FLOAT_GUIDE = """title: Floats
+sections:
+  - heading: Before the drawing
+    body:
+{before}
+      - figure: spine
+        caption: "A caption."
+        alt: "What the drawing shows."
+      - "Words after the drawing, set first."
+{after}
+"""
+
+
+@pytest.mark.render
+def test_a_figure_with_no_room_floats_to_the_next_page_and_the_text_fills_its_page(tmp_path, capsys):
+    """A figure that does not fit below the text on its page stands at the top of the next
+    page; the paragraphs written after it fill the page it left, in their order."""
+    content, layouts = tree(tmp_path)
+    filler = "      - \"" + "Filler words to fill the page with text. " * 9 + "\"\n"
+    (content / "guide.yaml").write_text(FLOAT_GUIDE.format(before=filler * 5, after=filler * 6))
+    code, err = build(capsys, content, layouts, tmp_path / "out")
+    assert code == 0, err
+    pdf = tmp_path / "out/en/letter/guide.pdf"
+    doc = pdfium.PdfDocument(pdf)
+    index = figure_page(pdf)
+    before = " ".join(doc[index - 1].get_textpage().get_text_range().split())
+    assert "Words after the drawing, set first." in before   # the text went first, on the page before
+    page = doc[index]
+    _, height = page.get_size()
+    nerve = _box(page, "Nerve")                              # the figure's top label opens its page
+    words = [_box(page, "Filler words")] if "Filler words" in page.get_textpage().get_text_range() else []
+    assert all(nerve[1] > w[3] for w in words)
+    assert nerve[3] > height - 160

@@ -272,6 +272,39 @@ def test_outline_mirrors_the_chapters_and_their_pages(case, edition):
         assert toc[title] == page
 
 
+@pytest.mark.parametrize("edition,layout", [("letter", "guide-letter"), ("a5", "guide-booklet-a5")])
+def test_the_running_head_names_the_chapter_open_at_the_top_of_the_page(case, edition, layout):
+    """As in books: a chapter that starts part way down a page names the pages after it;
+    the page it starts on keeps the chapter its top belongs to."""
+    out, lang, *_ = case
+    path = pdfs(out, lang)[edition]
+    starts = [(title, page) for title, _, page in outline_entries(PdfReader(path))]
+    titles = {title for title, _ in starts}
+    doc, pages = pdfium.PdfDocument(path), read_pages(path)
+    band = pt(layout_data(layout)["sizes"]["band"])
+    checked = 0
+    for page in pages:
+        head = " ".join(page_text(doc, page.number - 1, (page.width / 2, page.height - band,
+                                                       page.width, page.height)).split())
+        if not head:
+            continue  # a cover
+        body = [ln for ln in page.lines if ln.top < page.height - band]
+        first = " ".join(body[0].text.split()) if body else ""
+        here = [t for t, p in starts if p == page.number]
+        # a chapter whose heading (or the kicker above it) is the first line opens the page
+        opening = [t for t in here if first and (t.startswith(first) or first.startswith(t[:20]))]
+        # a section's kicker above its first procedure: the procedure names the page
+        kicked = [t for t in here if first in titles and len(body) > 1 and t != first
+                  and t.startswith(" ".join(body[1].text.split()))]
+        before = [t for t, p in starts if p < page.number]
+        expected = (kicked or opening or [None])[0] or (before[-1] if before else None)
+        if expected is None:
+            continue
+        assert head == expected or expected.startswith(head.rstrip(".… ")), (page.number, head, expected)
+        checked += 1
+    assert checked > len(pages) / 2
+
+
 def test_every_seed_section_and_procedure_is_printed_in_order(default_build):
     doc = pdfium.PdfDocument(pdfs(default_build, "en")["letter"])
     text = "\n" + "\n".join(page_text(doc, i) for i in range(len(doc)))

@@ -134,7 +134,9 @@ def test_press_booklet_is_the_booklet_in_page_order(press_build):
         assert len(press.pages) == len(office.pages) and len(press.pages) % 4 == 0
         # pages with no figure: a figure's alternative text is invisible text in the press
         # file (it is untagged) and the /Alt of its Figure element in the office file
-        for a, b in zip(office.pages[:5], press.pages[:5]):
+        plain = [(a, b) for a, b in zip(office.pages, press.pages) if "Figure" not in a.extract_text()]
+        assert len(plain) > len(office.pages) / 2
+        for a, b in plain:
             assert a.extract_text().split() == b.extract_text().split()
 
 

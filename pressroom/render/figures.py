@@ -87,9 +87,15 @@ def draw_art(canv, art: Artwork, ctx: Context, styles: Styles | None, x: float, 
 
 
 def draw_labels(canv, art: Artwork, ctx: Context, styles, left: float, bottom: float, scale: float) -> None:
-    """Each label's words as a paragraph, its first baseline where the placeholder's is.
-    Labels stacked in one column (same x and alignment) never overlap: one whose words
-    run longer than the designer's (a translation) pushes the ones below it down."""
+    for top, h, px, para in placed_labels(art, ctx, styles, left, bottom, scale):
+        para.drawOn(canv, px, top - h)
+
+
+def placed_labels(art: Artwork, ctx: Context, styles, left: float, bottom: float, scale: float) -> list:
+    """Each label's words as a paragraph, its first baseline where the placeholder's is:
+    (top, height, x, paragraph). Labels stacked in one column (same x and alignment) never
+    overlap: one whose words run longer than the designer's (a translation) pushes the ones
+    below it down."""
     ux, uy = art.width / art.view[2], art.height / art.view[3]
     top_of_art = bottom + art.height * scale
     placed = []
@@ -109,8 +115,19 @@ def draw_labels(canv, art: Artwork, ctx: Context, styles, left: float, bottom: f
         if column in floor and top > floor[column]:
             item[1] = top = floor[column]
         floor[column] = top - h - 2
-    for _, top, h, px, para in placed:
-        para.drawOn(canv, px, top - h)
+    return [tuple(item[1:]) for item in placed]
+
+
+def label_overhang(art: Artwork, ctx: Context, styles, scale: float) -> tuple[float, float]:
+    """How far the labels reach above and below the drawing at this scale: a label that
+    wraps to more lines than the designer's (a long translation, a narrow column) runs past
+    the art, and the figure's box grows by as much, so the caption below moves down."""
+    if not art.labels or styles is None:
+        return 0.0, 0.0
+    placed = placed_labels(art, ctx, styles, 0.0, 0.0, scale)
+    height = art.height * scale
+    return (max(0.0, max(top for top, _, _, _ in placed) - height),
+            max(0.0, -min(top - h for top, h, _, _ in placed)))
 
 
 def label_markup(label, ctx: Context, styles) -> str:
@@ -142,25 +159,37 @@ class FigureArt(Flowable):
     def _scale(self, width: float) -> float:
         if self.box_height is None:
             return min(1.0, width / self.art.width)
-        return min(width / self.art.width, self.box_height * self.fill / self.art.height)
+        scale = min(width / self.art.width, self.box_height * self.fill / self.art.height)
+        above, below = label_overhang(self.art, self.ctx, self.styles, scale)
+        if above + below:  # the labels' overhang comes out of the box too
+            scale = min(scale, max(0.0, self.box_height * self.fill - above - below) / self.art.height)
+        return scale
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
-        self.height = self.box_height if self.box_height is not None else self.art.height * self._scale(avail_width)
+        self.scale = self._scale(avail_width)
+        self.above, self.below = label_overhang(self.art, self.ctx, self.styles, self.scale)
+        drawn = self.art.height * self.scale + self.above + self.below
+        self.height = self.box_height if self.box_height is not None else drawn
         return self.width, self.height
 
     def draw(self):
-        scale = self._scale(self.width)
+        scale = self.scale
         dw, dh = self.art.width * scale, self.art.height * scale
-        draw_art(self.canv, self.art, self.ctx, self.styles, (self.width - dw) / 2, (self.height - dh) / 2, dw, dh)
+        # the drawing and its labels' overhang, centred as one in the box
+        y = (self.height - dh - self.above - self.below) / 2 + self.below
+        draw_art(self.canv, self.art, self.ctx, self.styles, (self.width - dw) / 2, y, dw, dh)
         if self.alt and not is_tagged(self.canv):  # a tagged file carries it as the Figure's /Alt
             draw_alt_text(self.canv, self.alt, self.alt_style or self.styles["body"], self.width, self.height)
 
 
 def figure_flowables(fig: m.Figure, number: int, ctx: Context, styles: Styles) -> list:
-    """The drawing and its caption, kept on one page: 'Figure N: caption'."""
+    """The drawing and its caption, kept on one page: 'Figure N: caption'. Marked as
+    floating: where a book's page has no room for it, the text after it fills the page."""
     s = ctx.strings
     caption = Paragraph(f"<b>{esc(s['figure'])} {number}:</b> {fig.caption.markup}", styles["caption"])
     where = replace(fig.caption.origin, field=fig.caption.origin.field.removesuffix(".caption"))
     art = holding(FigureArt(figure(ctx, fig.name, where), fig.alt, ctx, styles), where, "this figure")
-    return [Spacer(1, ctx.layout.size("figure_gap")), keep_together([art, caption])]
+    kept = keep_together([Spacer(1, ctx.layout.size("figure_gap")), art, caption])
+    kept.floats = True  # a book may set the text after it first (GuideDoc: to the next page's top)
+    return [kept]

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from reportlab.platypus import (BalancedColumns, BaseDocTemplate, Flowable, Frame, NextPageTemplate,
+from reportlab.platypus import (ActionFlowable, BalancedColumns, BaseDocTemplate, Flowable, Frame, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer)
 
 from .. import model as m
@@ -23,7 +23,8 @@ from .common import (Context, press_inks, check_edition, Heading, RenderError, S
                      page_canvas, esc,
                      furniture_canvas, holding, tag_story,
                      keep_together, para, procedure_flowables, review_line, section_flowables)
-from .tagging import Contents, Node, dry_run, first_on_page, is_dry, marked, page_started, room_left
+from .tagging import (Contents, Node, dry_run, first_on_page, fits_below, is_dry, marked, page_started,
+                      placed_on_page, room_left)
 from .misfit import CatchesTooTall, Misfits, TooTall, explained
 from .logo import draw_logo, load_logo
 from .figures import draw_art, figure, figure_flowables
@@ -146,17 +147,39 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
         self.running: dict[int, str] = {}
         self.bare: set[int] = set()   # cover pages: no band, no footer
         self.opens_page = True        # whether the last chapter began at the top of a page
+        self.page_top = None          # the first flowable set on the current page
 
     def beforeDocument(self):
         self.running, self.bare = {}, set()
+        self.floated: set[int] = set()  # figures whose text went first (ids: the story is kept between passes)
 
     def filterFlowables(self, flowables):
-        """Swap a marker for the breaks it needs, now that the page number is known."""
+        """Swap a marker for the breaks it needs, now that the page number is known; let
+        the text after a figure that has no room left on the page go first."""
+        self._float(flowables)
         marker = flowables[0]
         if isinstance(marker, ChapterStart):
             flowables[0:1] = [None] + self._chapter_break(marker)
         elif isinstance(marker, MoreNotes):
             flowables[0:1] = [None] + self._more_notes()
+
+    def _float(self, flowables: list) -> None:
+        """A figure (with its caption) that does not fit below the text on its page floats, as
+        in books: what follows it is set first, one flowable at a time, until the figure fits
+        or a new page begins, where it stands at the top, rather than leave the page's foot
+        blank. It never passes another figure (they keep their order) nor the end of the
+        book's text (the notes, the back cover)."""
+        if not page_started(self) and len(flowables) > 1 and id(flowables[1]) in self.floated:
+            flowables[0], flowables[1] = flowables[1], flowables[0]  # the page's top is the figure's
+            return
+        while len(flowables) > 1 and getattr(flowables[0], "floats", False) and page_started(self):
+            follower = flowables[1]
+            if getattr(follower, "floats", False) or isinstance(follower, (MoreNotes, ActionFlowable, PageBreak)):
+                return
+            if fits_below(self.frame, flowables[0], self.canv):
+                return
+            self.floated.add(id(flowables[0]))
+            flowables[0], flowables[1] = follower, flowables[0]
 
     def _chapter_break(self, marker: ChapterStart) -> list:
         """A chapter runs on unless less than `chapter_room` of the page is left (run_on),
@@ -175,17 +198,24 @@ class GuideDoc(CatchesTooTall, BaseDocTemplate):
 
     def _more_notes(self) -> list:
         """Whole Notes pages, as many as Book.notes_count says. Notes that ran on below the
-        last chapter fill the rest of its page, and the whole pages follow."""
-        more = self.book.notes_count(self.page - 1) - 1 if self.opens_page else self.book.notes_count(self.page)
+        last chapter fill the rest of its page, and the whole pages follow; on a left-hand
+        page, that page opens the Notes spread (it faces the next), as a page they open does."""
+        opens_spread = self.book.notes_pages > 1 and self.page % 2 == 0
+        more = self.book.notes_count(self.page - 1) - 1 if self.opens_page or opens_spread \
+            else self.book.notes_count(self.page)
         out: list = []
         for _ in range(more):
             out += [PageBreak()] + self.filler()
         return out
 
     def afterFlowable(self, flowable):
+        if first_on_page(self):
+            self.page_top = flowable
         running = getattr(flowable, "_running", None)
-        if running:  # a page's header names the chapter it opens with
-            self.running.setdefault(self.page, running)
+        if running:  # a page's header names the chapter open at its top, as in books
+            at_top = self.page_top is flowable or (
+                getattr(self.page_top, "_kicker", False) and placed_on_page(self) == 2)
+            self.running[self.page if at_top else self.page + 1] = running
         mark: Mark | None = getattr(flowable, "_mark", None)
         if mark is None:
             return
@@ -270,9 +300,9 @@ class GuideBook:
         out: list = [Spacer(1, 1), NextPageTemplate("page"), PageBreak()]
         out += self.about()
         out += self.chapter(esc(self.s["contents"]), self.s["contents"], in_toc=False, fresh=True)
-        out.append(self.toc)
+        out += [self.toc, Spacer(1, self.styles["chapter"].leading)]  # air before a chapter run on below it
         for i, section in enumerate(self.guide.sections):
-            out += self.section(section, fresh=i == 0)  # the text begins on a page of its own
+            out += self.section(section)  # runs on below the contents, as chapters do
         if self.cat.glossary and self.cat.glossary.terms:
             out += self.glossary()
         out += self.questions()
@@ -331,6 +361,7 @@ class GuideBook:
         for proc in placed:
             body = procedure_flowables(proc, self.ctx, self.styles, "chapter", figure=self.figure, lines=lines)
             kicker = _marked(para(heading.markup, self.styles["chapter_kicker"]), section_mark)
+            kicker._kicker = True  # above its chapter's heading: a page it opens is that chapter's
             _marked(body[0], self.mark(proc.title.plain, level=1), proc.title.plain)
             out += [ChapterStart(level=0 if section_mark else 1, fresh=fresh and section_mark is not None),
                     kicker] + body

@@ -547,9 +547,22 @@ def room_left(frame) -> float:
     return (frame._y - frame._y1p) / frame._height
 
 
+def fits_below(frame, flowable, canv) -> bool:
+    """Whether `flowable` fits whole in what is left of the frame (a KeepTogether reports an
+    endless height from wrap to force its split; its content's height is kept aside)."""
+    _, height = flowable.wrapOn(canv, frame._aW, frame._height)
+    height = getattr(flowable, "_H", height)
+    return height <= frame._y - frame._y1p
+
+
 def page_started(doc) -> bool:
     """Whether anything has been set on the document's current page yet."""
     return doc._curPageFlowableCount > 0
+
+
+def placed_on_page(doc) -> int:
+    """In afterFlowable: how many flowables the current page holds, the one just set included."""
+    return doc._curPageFlowableCount
 
 
 def first_on_page(doc) -> bool:
