@@ -16,7 +16,7 @@ from PIL import Image, ImageCms
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import REPO
+from conftest import REPO, copy_layouts
 from pressroom.cli import main
 from pressroom.preflight import scan
 
@@ -28,13 +28,7 @@ ACCENT = "#2a7f6f"   # given only in RGB
 
 
 def _tree(root, brand: str, logo: bytes | None = None):
-    layouts = root / "layouts"
-    (layouts / "strings").mkdir(parents=True)
-    for name in LAYOUTS:
-        shutil.copy(REPO / "layouts" / name, layouts / name)
-    shutil.copy(REPO / "layouts/strings/en.yaml", layouts / "strings/en.yaml")
-    shutil.copytree(REPO / "layouts/figures", layouts / "figures")
-    shutil.copytree(REPO / "layouts/profiles", layouts / "profiles")
+    layouts = copy_layouts(root / "layouts", LAYOUTS)
     content = root / "content"
     (content / "procedures").mkdir(parents=True)
     for name in ("glossary.yaml", "guide.yaml", "brochure.yaml", "procedures/discectomy.yaml"):

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import zlib
 
 import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, make_small_content
+from conftest import REPO, copy_layouts, make_small_content
 from pressroom.cli import main
 
 IN, MM = 72.0, 72 / 25.4
@@ -32,13 +31,7 @@ LAYOUTS = ("base.yaml", "guide-letter.yaml", "guide-booklet-half-letter.yaml", "
 @pytest.fixture(scope="module")
 def press_build(tmp_path_factory):
     root = tmp_path_factory.mktemp("press")
-    layouts = root / "layouts"
-    (layouts / "strings").mkdir(parents=True)
-    for name in LAYOUTS:
-        shutil.copy(REPO / "layouts" / name, layouts / name)
-    shutil.copy(REPO / "layouts/strings/en.yaml", layouts / "strings/en.yaml")
-    shutil.copytree(REPO / "layouts/figures", layouts / "figures")
-    shutil.copytree(REPO / "layouts/profiles", layouts / "profiles")
+    layouts = copy_layouts(root / "layouts", LAYOUTS)
     (layouts / "leaflet-letter.yaml").write_text((REPO / "layouts/leaflet-letter.yaml").read_text()
                                                  + "press: true\n")
     content = make_small_content(root / "content")

@@ -127,15 +127,14 @@ def fit_column(build: Callable[[ScaledStyles], tuple[list, list, list]], base: S
 
 def spread(column: Column, width: float, height: float, gap: float, most: float) -> Column:
     """A short panel set out over its height: the room its text leaves goes between the
-    blocks of its top stack, up to `most` points each, and what is still left above its
-    last block, which so sits on the panel's foot (a note, a figure, a closing word), as
-    every panel's last block does; its first block stays on the panel's top line."""
+    blocks of its top stack, up to `most` points each; what is still left stays below the
+    text, which hangs from the panel's top line. (Pushing the last block down to the foot
+    tore a short panel's text into two halves with a hole between them.)"""
     blocks = sum(1 for f in column.top[1:] if getattr(f, "opens_block", False))
     free = height - _need((column.top, column.middle, column.foot), width, gap)
     if not blocks or free <= 0 or column.middle:
         return column
-    each = min(most, free / blocks)
-    return replace(column, extra=(each,) * (blocks - 1) + (free - each * (blocks - 1),))
+    return replace(column, extra=(min(most, free / blocks),) * blocks)
 
 
 def draw_column(canv, column: Column, x: float, y: float, width: float, height: float) -> None:
