@@ -22,7 +22,7 @@ from .tagging import Node, marked
 from .brochure_parts import site
 from .logo import draw_logo, fit, load_logo
 from .misfit import CatchesTooTall, Misfit, Misfits, TooTall, explained, words_to_cut
-from .prepared import prepared_box
+from .prepared import prepared_box, spaced
 
 
 class _MeasuredDoc(CatchesTooTall, BaseDocTemplate):
@@ -48,10 +48,12 @@ _ROLES = {"title": "H1", "heading": "H2", "box_heading": "H2", "words_heading": 
 
 
 def story(proc: m.Procedure, ctx: Context, styles: Styles, words: list[tuple[str, m.Text]],
-          patient=None, width: float = 0.0) -> list:
+          patient=None, width: float = 0.0, slot=None) -> list:
     out = procedure_flowables(proc, ctx, styles, lines=ctx.layout.options.get("keep_lines", 3))
     if patient is not None:  # a personalised copy: the box right under the title
         out[1:1] = prepared_box(patient, ctx, styles, width)
+    elif slot is not None:  # the room for a box drawn later (render.overlay)
+        out[1:1] = spaced(ctx, slot)
     if words:
         out[-1:-1] = [words_to_know_box(words, ctx, styles), Spacer(1, 8)]
     help_lines = language_help(ctx, styles["language_help"])
@@ -324,16 +326,18 @@ def page_templates(furn: Furniture, suffix: str = "", pagesize: bool = False) ->
 
 
 def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Text]] = (),
-                   patient=None) -> Rendered:
+                   patient=None, slot=None) -> Rendered:
     """The leaflet; with a `patient`, a personalised copy (in memory like every render) whose
-    "Prepared for" box may take it one page past the layout's budget."""
+    "Prepared for" box may take it one page past the layout's budget; with a `slot` (a
+    flowable as tall as a box), the same copy with room kept for the box (render.overlay)."""
     lay = ctx.layout
     styles = Styles(ctx)
     mg = lay.margins
     frame_w = lay.width - mg.left - mg.right
 
     pages: list[int] = []
-    content = story(proc, ctx, styles, list(words), patient, frame_w)
+    content = story(proc, ctx, styles, list(words), patient, frame_w, slot)
+    personal = patient is not None or slot is not None
     root = Node("Document")
     tag_story(content, root, style_role(_ROLES))
     draw = furniture(ctx, proc.title.plain, proc.review, styles, root.add("P"))
@@ -355,11 +359,11 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
     try:
         data, doc = build_pdf(factory, content)
     except TooTall as exc:
-        if patient is not None:
+        if personal:
             raise RenderError("the 'Prepared for' box is taller than a page: shorten the note") from None
         raise Misfits([exc.misfit(lay, proc.origin, body.leading)]) from None
     total = pages[0] if pages else 0
-    if patient is not None:
+    if personal:
         if lay.max_pages and total > lay.max_pages + 1:
             raise RenderError(f"with the 'Prepared for' box this leaflet needs {total} pages, more than "
                               f"the {lay.max_pages + 1} a copy may have: shorten the note or the place")
@@ -373,6 +377,11 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
                               max(1, round(over / body.leading)), words_to_cut(own, over, height),
                               " or move detail to the guide", tuple(own))])
     return Rendered(data, total)
+
+
+def render_copy(proc: m.Procedure, ctx: Context, words, patient) -> Rendered:
+    from .overlay import render_copy as overlay_copy
+    return overlay_copy(proc, ctx, words, patient)
 
 
 def _part(proc: m.Procedure, ctx: Context, words, patient):
@@ -398,7 +407,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
             lang=cat.lang, title=proc.title.plain, layout=layout, source=proc.origin,
             inputs=inputs + tuple(cat.files[f"procedure:{proc.slug}"]) + glossary,
             render=lambda proc=proc: explained(lambda c: render_leaflet(proc, c, words(proc)), ctx),
-            personal=Personal(lambda patient, proc=proc: render_leaflet(proc, ctx, words(proc), patient),
+            personal=Personal(lambda patient, proc=proc: render_copy(proc, ctx, lambda: words(proc), patient),
                               lambda patient, proc=proc: _part(proc, ctx, words(proc), patient),
                               ctx.fonts.charset, proc.slug, layout.max_pages)))
     return out

@@ -100,5 +100,10 @@ def prepared_box(patient: Patient, ctx: Context, styles: Styles, width: float) -
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ("FONTNAME", (0, 0), (-1, -1), ctx.fonts.regular),
     ]))
-    space = lay.size("prepared_space")
-    return [Spacer(1, space * 0.4), tag(framed, sect), Spacer(1, space)]
+    return spaced(ctx, tag(framed, sect))
+
+
+def spaced(ctx: Context, box) -> list:
+    """The box, or the room kept for it (render.overlay), with white space above and below."""
+    space = ctx.layout.size("prepared_space")
+    return [Spacer(1, space * 0.4), box, Spacer(1, space)]

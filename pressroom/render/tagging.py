@@ -210,11 +210,12 @@ class _Recorder:
     mcids: dict[int, list[Node]] = field(default_factory=dict)       # page number -> owners
     content: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # id(node) -> (page, mcid)
     links: dict[int, tuple[object, int, int]] = field(default_factory=dict)   # id(Link) -> (annot, page, key)
+    first_mcid: int = 0  # a box drawn to join a page that already holds IDs below this
 
     def begin(self, canv, node: Node) -> None:
         page = canv._pageNumber
         owners = self.mcids.setdefault(page, [])
-        mcid = len(owners)
+        mcid = self.first_mcid + len(owners)
         owners.append(node)
         self.content.setdefault(id(node), []).append((page, mcid))
         canv._code.append(f"EMC /{node.role} <</MCID {mcid}>> BDC")
@@ -225,13 +226,15 @@ class _Recorder:
         self.current = None
 
 
-def tagged_canvas(base, root: Node, lang: str, title: str):
-    """A canvas class (a `canvasmaker`) that writes `root` as the document's structure."""
+def tagged_canvas(base, root: Node, lang: str, title: str, first_mcid: int = 0):
+    """A canvas class (a `canvasmaker`) that writes `root` as the document's structure.
+    `first_mcid`: where marked-content IDs start (each page's ParentTree array then lists
+    its owners from that ID on; render.overlay splices such a page into another)."""
 
     class TaggedCanvas(base):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self._pr_recorder = _Recorder(root, lang, title)
+            self._pr_recorder = _Recorder(root, lang, title, first_mcid=first_mcid)
 
         def showPage(self):
             """Whatever the page drew outside tagged leaves is an Artifact."""
@@ -537,6 +540,20 @@ def declare_pdfx(canv, pdfx: dict) -> None:
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>""".encode("utf-8")))
+
+
+# -- a slot in a page's content -----------------------------------------------------------
+# render.overlay sets a leaflet with room kept for a personalised box, then splits page 1's
+# content where that room was set and draws the box between the two halves.
+
+SLOT_MARK = "%pressroom:slot"  # a PDF comment: inert if it were ever left in a file
+
+
+def mark_slot(canv) -> int:
+    """Mark the current point of the page's content (between tagged leaves: an artifact is
+    open there) and return the page number."""
+    canv._code.append(SLOT_MARK)
+    return canv._pageNumber
 
 
 # -- page room -----------------------------------------------------------------------
