@@ -161,7 +161,7 @@ class _Base:
     page: int           # page 1's object, and its dictionary
     page_body: bytes
     contents: int       # page 1's content stream (becomes the part before the box)
-    suffix: bytes       # the part after the box (data, Flate-compressed when written)
+    suffix: bytes       # the part after the box: a stream object numbered after the base's
     fonts_body: bytes   # page 1's font resources
     document: int       # the Document element, and its body
     document_body: bytes
@@ -189,7 +189,7 @@ def _make_base(data: bytes, pages: int, x: float, y: float) -> _Base:
     # between leaves an artifact is open: close it before the box, open it again after
     chunks[contents - 1] = _stream(contents, parts[0] + b"\nEMC\n")
     return _Base(pdf.header, tuple(chunks), pdf.root, pdf.info, pages, x, y, page, page_body, contents,
-                 b"/Artifact BMC\n" + parts[1], pdf.body(fonts), document, pdf.body(document), tree, tree_body,
+                 _stream(len(chunks) + 1, b"/Artifact BMC\n" + parts[1]), pdf.body(fonts), document, pdf.body(document), tree, tree_body,
                  close, first_mcid)
 
 
@@ -218,7 +218,10 @@ def _splice(base: _Base, box: bytes) -> bytes:
         raise _Unfit("the box uses more than fonts")
     document = pdf.first_kid(pdf.ref(pdf.root, b"StructTreeRoot"), b"K")
     sect = pdf.first_kid(document, b"K")
-    fonts = re.findall(rb"/(\S+) (\d+) 0 R", pdf.body(pdf.ref(page, b"Font")))
+    drawing = pdf.stream(pdf.ref(page, b"Contents"))
+    used = set(_FONT_NAME.findall(drawing))  # not the unused Helvetica ReportLab lists
+    fonts = [(name, ref) for name, ref in re.findall(rb"/(\S+) (\d+) 0 R", pdf.body(pdf.ref(page, b"Font")))
+             if name in used]
     _, tree_body, close, _ = pdf.owners()
     owners = _REF.findall(tree_body, tree_body.index(b"/Nums [ 0 [") + 11, close)
 
@@ -246,9 +249,7 @@ def _splice(base: _Base, box: bytes) -> bytes:
         head, tail = (body, b"") if cut < 0 else (body[:cut], body[cut:])
         added.append(_chunk(number[num], _REF.sub(renumber, head) + tail))
 
-    names = {name for name, _ in fonts}
-    drawing = _FONT_NAME.sub(lambda match: b"/Box" + match[1] if match[1] in names else match[0], pdf.stream(
-        pdf.ref(page, b"Contents")))
+    drawing = _FONT_NAME.sub(lambda match: b"/Box" + match[1], drawing)
     fonts_body = base.fonts_body.rstrip()
     fonts_body = fonts_body[:-2].rstrip() + b"".join(b" /Box%s %d 0 R" % (name, number[int(ref)])
                                                      for name, ref in fonts) + b"\n>>\n"
@@ -264,7 +265,7 @@ def _splice(base: _Base, box: bytes) -> bytes:
     chunks[base.page - 1] = _chunk(base.page, page_body)
     chunks[base.document - 1] = _chunk(base.document, document_body)
     chunks[base.tree - 1] = _chunk(base.tree, tree_body)
-    chunks += [_stream(suffix, base.suffix), _chunk(font_dict, fonts_body),
+    chunks += [base.suffix, _chunk(font_dict, fonts_body),
                _stream(content, b"q\n" + drawing + b"\nQ\n")] + added
     return _write(base, chunks)
 
