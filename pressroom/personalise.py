@@ -177,6 +177,25 @@ class Leaflets:
             raise CopyError(str(exc), "note") from None
         return Copy(document, job.layout.edition, rendered.data, rendered.pages, job.personal.max_pages)
 
+    def copies(self, orders: list[Order], workers: int = 1) -> list[Copy]:
+        """Each order's copy, in order: one file per patient. With `workers` > 1 they are
+        made in forked processes, which share this one's kept leaflets (render.overlay) and
+        hand the PDFs back through pipes: nothing is written."""
+        if workers <= 1 or len(orders) < 2:
+            return [self.copy(order.document, order.patient) for order in orders]
+        import multiprocessing
+        global _WORK
+        _WORK = (self, orders)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                made = pool.map(_copy_at, range(len(orders)), chunksize=-(-len(orders) // workers))
+        finally:
+            _WORK = None
+        for result in made:
+            if isinstance(result, tuple):
+                raise CopyError(*result)
+        return made
+
     def batch(self, orders: list[Order]) -> Batch:
         """Every copy in one PDF, each starting on an odd page (a blank back after a copy with
         an odd number of pages), so a duplex printer gives each patient their own sheets."""
@@ -193,3 +212,15 @@ class Leaflets:
             raise CopyError(_layout_words(exc)) from None
         counts = Counter((job.path, job.layout.edition) for job in jobs)
         return Batch(data, len(orders), pages, tuple((d, e, n) for (d, e), n in sorted(counts.items())))
+
+
+_WORK: tuple | None = None  # (leaflets, orders), inherited by forked workers: nothing is pickled to them
+
+
+def _copy_at(index: int):
+    """In a worker: one copy, or a CopyError's (message, field)."""
+    leaflets, orders = _WORK
+    try:
+        return leaflets.copy(orders[index].document, orders[index].patient)
+    except CopyError as exc:
+        return (str(exc), exc.field)
