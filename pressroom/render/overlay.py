@@ -46,7 +46,7 @@ from reportlab.platypus import Spacer
 
 from .. import model as m
 from ..jobs import Rendered
-from .common import Context, Styles
+from .common import Context, RenderError, Styles
 from .prepared import prepared_box
 from .tagging import SLOT_MARK, Node, mark_slot, node_of, tagged_canvas
 
@@ -300,8 +300,7 @@ _LOCK = threading.Lock()
 
 def _base_for(proc: m.Procedure, ctx: Context, words: Callable[[], tuple], height: float) -> _Base | None:
     """The base for a box this tall, rendered on first use; None when a copy with a box
-    this tall cannot be made by overlay. Render errors (a box too tall, too many pages)
-    propagate: a full render raises them in words for the user."""
+    this tall cannot be made by overlay (remembered too: it depends on the height only)."""
     from .leaflet import render_leaflet
     key = (id(proc), id(ctx), height)
     with _LOCK:
@@ -310,9 +309,12 @@ def _base_for(proc: m.Procedure, ctx: Context, words: Callable[[], tuple], heigh
             _BASES.move_to_end(key)
             return found[2]
     slot = _Slot(height)
-    rendered = render_leaflet(proc, ctx, words(), slot=slot)
+    try:
+        rendered = render_leaflet(proc, ctx, words(), slot=slot)
+    except RenderError:  # too tall or too long with a box this tall: a full render says so in
+        rendered = None  # its words, or splits a box taller than a page where a slot cannot
     base = None
-    if len(slot.placed) == 1 and slot.placed[0][0] == 1:  # whole on page 1, as the box would be
+    if rendered is not None and len(slot.placed) == 1 and slot.placed[0][0] == 1:  # whole on page 1
         _, x, y = slot.placed[0]
         try:
             base = _make_base(rendered.data, rendered.pages, x, y)
