@@ -172,14 +172,14 @@ def test_bases_are_bounded(leaflets, monkeypatch):
 
 
 def test_a_box_too_tall_for_page_one_is_rendered_in_full_with_the_same_errors(leaflets):
-    """A note that fills most of a page cannot stand under the title whole: the copy is
-    rendered in full (the box splits, as it would), or refused in the same words."""
+    """A box that cannot stand whole under the title is split over pages by a full render,
+    as before; one with a row taller than a page is refused in the same words."""
     from pressroom.personalise import CopyError
     document = "en/letter/leaflet-discectomy-large-print.pdf"
-    fields = {"name": "Ann Lee", **FULL, "note": "\n".join(["Bring your list."] * 12)}
-    try:
-        copy = leaflets.copy(document, patient_for(leaflets, document, fields))
-    except CopyError as exc:
-        assert "shorten" in str(exc)
-    else:
-        assert not spliced(copy.data)
+    long = {"name": "Ann Lee Bartholomew-Featherstonehaugh Wojciechowska", **FULL, "place": "Suite 210 " * 8}
+    overlay.clear()
+    copy = leaflets.copy(document, patient_for(leaflets, document, {**long, "note": "x " * 149}))
+    assert not spliced(copy.data) and copy.pages > 2
+    assert [entry[2] for _, entry in overlay.cached()] == [None]  # remembered: no slot for this height
+    with pytest.raises(CopyError, match="taller than a page: shorten the note"):
+        leaflets.copy(document, patient_for(leaflets, document, {**long, "note": "\n".join(["ab"] * 40)}))
