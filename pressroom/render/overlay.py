@@ -15,12 +15,18 @@ Why it is the same copy as a full render (tests/test_overlay.py compares them):
   becomes three streams: the base before the mark, the box, the base after it. The box is
   drawn where the slot was, by the same flowables, so every mark lands on the same pixel,
   and text is extracted in the same order (after the title).
-- The box is drawn on a one-page tagged canvas of its own and saved by ReportLab; its font
-  subsets are its own objects (renamed /Box… in page 1's font resources), so any letter of
-  a name that the leaflet's subsets lack is embedded too, and the leaflet's subsets are
-  untouched. Its structure elements (Sect > H2, P, Table …) join the Document right after
-  the title's H1, its marked-content IDs continue page 1's (the ParentTree says so), and its
-  drawing outside text is an artifact, as in a full render.
+- The box is drawn on a one-page tagged canvas of its own, saved by ReportLab without a
+  structure tree; its content and font subsets are taken from that file. The subsets are
+  the box's own objects (renamed /Box… in page 1's font resources), so any letter of a name
+  that the leaflet's subsets lack is embedded too, and the leaflet's subsets are untouched.
+  Its structure elements (Sect > H2, P, Table …) are written straight into the copy
+  (tagging.spliced_structure, as the document writer writes them) and join the Document
+  right after the title's H1; its marked-content IDs continue page 1's (the ParentTree says
+  so), and its drawing outside text is an artifact, as in a full render.
+- Copies of one leaflet are independent, so `personalise.Leaflets.copies` makes many on
+  several cores (forked workers inherit the bases).
+- A list as one print file (render.batch) is still set as one document: its copies share
+  their font subsets, which spliced copies could not without merging files.
 - Anything the splice does not cover (a press edition, a box that would not stand whole on
   page 1, a base that cannot be read as expected) is rendered in full instead, which also
   raises the same errors (a box taller than a page, a copy over its page budget).
@@ -48,7 +54,7 @@ from .. import model as m
 from ..jobs import Rendered
 from .common import Context, RenderError, Styles
 from .prepared import prepared_box
-from .tagging import SLOT_MARK, Node, mark_slot, node_of, tagged_canvas
+from .tagging import SLOT_MARK, Node, mark_slot, node_of, spliced_structure, tagged_canvas
 
 BASES = 32  # leaflets kept set, one per (document, box height): about 100 KB each
 
@@ -196,23 +202,24 @@ def _make_base(data: bytes, pages: int, x: float, y: float) -> _Base:
                  close, first_mcid)
 
 
-def _box_pdf(framed, ctx: Context, base: _Base) -> bytes:
-    """The box alone on a tagged page of the leaflet's size, where the slot was, its
-    marked-content IDs following page 1's."""
+def _box_pdf(framed, ctx: Context, base: _Base):
+    """The box alone on a page of the leaflet's size, where the slot was, its marked
+    content numbered on from page 1's; the file (its content and fonts) and the canvas
+    (whose recorder knows the box's structure, written by `_splice`)."""
     lay = ctx.layout
     root = Node("Document")
     root.kids.append(node_of(framed))
-    maker = tagged_canvas(Canvas, root, ctx.strings.lang, "", base.first_mcid)
+    maker = tagged_canvas(Canvas, root, ctx.strings.lang, "", base.first_mcid, structure=False)
     buffer = io.BytesIO()
     canv = maker(buffer, pagesize=(lay.width, lay.height), invariant=1, initialFontName=ctx.fonts.regular,
                  pageCompression=0)  # _splice compresses what it keeps, and only that
     framed.drawOn(canv, base.x, base.y)
     canv.showPage()
     canv.save()
-    return buffer.getvalue()
+    return buffer.getvalue(), canv
 
 
-def _splice(base: _Base, box: bytes) -> bytes:
+def _splice(base: _Base, box: bytes, canv, sect: Node) -> bytes:
     """The copy: the base with page 1's content, fonts and ParentTree and the Document
     element rewritten, and the box's content, fonts and structure elements added."""
     pdf = _Pdf(box)
@@ -220,20 +227,16 @@ def _splice(base: _Base, box: bytes) -> bytes:
     resources = pdf.dict_part(page)
     if any(key in resources for key in (b"/XObject", b"/ExtGState", b"/Pattern", b"/Shading", b"/Annots")):
         raise _Unfit("the box uses more than fonts")
-    document = pdf.first_kid(pdf.ref(pdf.root, b"StructTreeRoot"), b"K")
-    sect = pdf.first_kid(document, b"K")
     drawing = pdf.stream(pdf.ref(page, b"Contents"))
     used = set(_FONT_NAME.findall(drawing))  # not the unused Helvetica ReportLab lists
     fonts = [(name, ref) for name, ref in re.findall(rb"/(\S+) (\d+) 0 R", pdf.body(pdf.ref(page, b"Font")))
              if name in used]
-    _, tree_body, close, _ = pdf.owners()
-    owners = _REF.findall(tree_body, tree_body.index(b"/Nums [ 0 [") + 11, close)
 
-    # the box's objects: its structure elements and fonts, numbered after the base's
-    number = {document: base.document, page: base.page}
+    # the box's objects: its fonts, then its structure elements, numbered after the base's
+    number = {page: base.page}
     size = len(base.chunks)
     suffix, font_dict, content = size + 1, size + 2, size + 3
-    todo = [sect] + [int(ref) for _, ref in fonts]
+    todo = [int(ref) for _, ref in fonts]
     order = []
     while todo:
         num = todo.pop()
@@ -256,6 +259,8 @@ def _splice(base: _Base, box: bytes) -> bytes:
         head, packed = body[:cut], zlib.compress(pdf.stream(num), _FAST)
         head = re.sub(rb"/Length \d+", b"/Filter [ /FlateDecode ] /Length %d" % len(packed), _REF.sub(renumber, head))
         added.append(_chunk(number[num], head + b"\nstream\n" + packed + b"\nendstream\n"))
+    first = content + 1 + len(order)
+    elements, owners = spliced_structure(canv, sect, base.document, base.page, first)
 
     drawing = _FONT_NAME.sub(lambda match: b"/Box" + match[1], drawing)
     fonts_body = base.fonts_body.rstrip()
@@ -265,8 +270,8 @@ def _splice(base: _Base, box: bytes) -> bytes:
                                        % (base.contents, content, suffix), 1)
     page_body = re.sub(rb"/Font \d+ 0 R", b"/Font %d 0 R" % font_dict, page_body, count=1)
     kids = base.document_body.index(b" 0 R", base.document_body.index(b"/K [ ")) + 4
-    document_body = base.document_body[:kids] + b" %d 0 R" % number[sect] + base.document_body[kids:]
-    tree_body = (base.tree_body[:base.tree_close] + b"".join(b"%d 0 R " % number[int(ref)] for ref in owners)
+    document_body = base.document_body[:kids] + b" %d 0 R" % first + base.document_body[kids:]
+    tree_body = (base.tree_body[:base.tree_close] + b"".join(b"%d 0 R " % owner for owner in owners)
                  + base.tree_body[base.tree_close:])
 
     chunks = list(base.chunks)
@@ -274,7 +279,7 @@ def _splice(base: _Base, box: bytes) -> bytes:
     chunks[base.document - 1] = _chunk(base.document, document_body)
     chunks[base.tree - 1] = _chunk(base.tree, tree_body)
     chunks += [base.suffix, _chunk(font_dict, fonts_body),
-               _stream(content, b"q\n" + drawing + b"\nQ\n", _FAST)] + added
+               _stream(content, b"q\n" + drawing + b"\nQ\n", _FAST)] + added + elements
     return _write(base, chunks)
 
 
@@ -353,7 +358,7 @@ def render_copy(proc: m.Procedure, ctx: Context, words: Callable[[], tuple], pat
     base = _base_for(proc, ctx, words, height)
     if base is not None:
         try:
-            return Rendered(_splice(base, _box_pdf(framed, ctx, base)), base.pages)
+            return Rendered(_splice(base, *_box_pdf(framed, ctx, base), node_of(framed)), base.pages)
         except _Unfit:
             pass
     return render_leaflet(proc, ctx, words(), patient)

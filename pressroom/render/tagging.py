@@ -226,10 +226,11 @@ class _Recorder:
         self.current = None
 
 
-def tagged_canvas(base, root: Node, lang: str, title: str, first_mcid: int = 0):
+def tagged_canvas(base, root: Node, lang: str, title: str, first_mcid: int = 0, structure: bool = True):
     """A canvas class (a `canvasmaker`) that writes `root` as the document's structure.
-    `first_mcid`: where marked-content IDs start (each page's ParentTree array then lists
-    its owners from that ID on; render.overlay splices such a page into another)."""
+    `first_mcid`: where marked-content IDs start; without `structure` it writes no
+    structure at save (render.overlay draws a box on such a canvas, and writes the box's
+    elements into another file with `spliced_structure`)."""
 
     class TaggedCanvas(base):
         def __init__(self, *args, **kwargs):
@@ -268,7 +269,8 @@ def tagged_canvas(base, root: Node, lang: str, title: str, first_mcid: int = 0):
             rec.links[id(link)] = (self._annotationrefs[-1], self._pageNumber, key)
 
         def save(self):
-            _write_structure(self, self._pr_recorder)
+            if structure:
+                _write_structure(self, self._pr_recorder)
             super().save()
 
     return TaggedCanvas
@@ -321,6 +323,71 @@ class _Array(pdfdoc.PDFArray):
 
 assert not pdfdoc.rl_config.pdfMultiLine  # the layout _Dict and _Array copy
 
+def _has_content(rec: _Recorder, node: Node) -> bool:
+    """Whether anything of the node was drawn (elements without content are left out)."""
+    return id(node) in rec.content or id(node) in rec.links or any(_has_content(rec, k) for k in node.kids)
+
+
+def _marked_kids(rec: _Recorder, node: Node, page_refs: list) -> list:
+    """A marked-content reference for each piece of the node's content, in drawing order."""
+    return [_Dict({"Type": pdfdoc.PDFName("MCR"), "Pg": page_refs[page - 1], "MCID": mcid})
+            for page, mcid in rec.content.get(id(node), ())]
+
+
+def _complete(d: _Dict, rec: _Recorder, node: Node, kids: list, page_refs: list) -> None:
+    """An element's dictionary past its Type, S and P: page, kids and attributes."""
+    first = rec.content.get(id(node))
+    if first:
+        d["Pg"] = page_refs[first[0][0] - 1]
+    d["K"] = _Array(kids)
+    if node.alt:
+        d["Alt"] = pdfdoc.PDFString(node.alt)
+    if node.lang:
+        d["Lang"] = pdfdoc.PDFString(node.lang)
+    if node.scope:
+        d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(node.scope)})
+
+
+class _Numbered:
+    """Enough of a ReportLab document to format objects whose references are numbered
+    already (object name -> (number, 0))."""
+
+    def __init__(self):
+        self.idToObjectNumberAndVersion: dict[str, tuple[int, int]] = {}
+        self.encrypt = pdfdoc.NoEncryption()
+
+
+def spliced_structure(canv, top: Node, parent: int, page: int, first: int) -> tuple[list[bytes], list[int]]:
+    """For render.overlay: the structure elements of `top` (a group whose leaves were drawn
+    on `canv`'s first page), numbered from `first`, under the element
+    numbered `parent`, their content on the page object numbered `page`. Returns their
+    `N 0 obj` chunks, `top`'s first, and the element numbers owning the page's
+    marked-content IDs, in ID order (the recorder's `first_mcid` on)."""
+    rec = _recorder(canv)
+    numbers = _Numbered()
+    names = numbers.idToObjectNumberAndVersion
+    names["parent"], names["page"] = (parent, 0), (page, 0)
+    page_refs = [pdfdoc.PDFObjectReference("page")]
+    made: list[tuple[int, _Dict]] = []
+    owner: dict[int, int] = {}
+
+    def element(node: Node, parent_ref) -> object:
+        d = _Dict({"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(node.role), "P": parent_ref})
+        number = first + len(made)
+        names[f"E{number}"] = (number, 0)
+        ref = pdfdoc.PDFObjectReference(f"E{number}")
+        made.append((number, d))
+        owner[id(node)] = number
+        kids = _marked_kids(rec, node, page_refs)
+        kids += [element(kid, ref) for kid in node.kids if _has_content(rec, kid)]
+        _complete(d, rec, node, kids, page_refs)
+        return ref
+
+    element(top, pdfdoc.PDFObjectReference("parent"))
+    chunks = [b"%d 0 obj\n" % number + d.format(numbers) + b"\nendobj\n" for number, d in made]
+    return chunks, [owner[id(node)] for node in rec.mcids.get(1, ())]
+
+
 def _write_structure(canv, rec: _Recorder) -> None:
     doc = canv._doc
     pages = doc.Pages.pages
@@ -329,18 +396,14 @@ def _write_structure(canv, rec: _Recorder) -> None:
     parent_tree: dict[int, object] = {}
     elements: dict[int, object] = {}
 
-    def has_content(node: Node) -> bool:
-        return id(node) in rec.content or id(node) in links or any(has_content(k) for k in node.kids)
+    has_content = lambda node: _has_content(rec, node)  # noqa: E731
 
     def element(node: Node, parent_ref) -> object:
         d = _Dict({"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(node.role),
                                   "P": parent_ref})
         ref = doc.Reference(d)
         elements[id(node)] = ref
-        kids = []
-        for page, mcid in rec.content.get(id(node), ()):
-            kids.append(_Dict({"Type": pdfdoc.PDFName("MCR"), "Pg": page_refs[page - 1],
-                                              "MCID": mcid}))
+        kids = _marked_kids(rec, node, page_refs)
         if id(node) in links:
             annot, page, key = links[id(node)]
             kids.append(_Dict({"Type": pdfdoc.PDFName("OBJR"), "Obj": annot,
@@ -349,16 +412,7 @@ def _write_structure(canv, rec: _Recorder) -> None:
         for kid in node.kids:
             if has_content(kid):
                 kids.append(element(kid, ref))
-        first = rec.content.get(id(node))
-        if first:
-            d["Pg"] = page_refs[first[0][0] - 1]
-        d["K"] = _Array(kids)
-        if node.alt:
-            d["Alt"] = pdfdoc.PDFString(node.alt)
-        if node.lang:
-            d["Lang"] = pdfdoc.PDFString(node.lang)
-        if node.scope:
-            d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(node.scope)})
+        _complete(d, rec, node, kids, page_refs)
         return ref
 
     root = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
