@@ -183,3 +183,18 @@ def test_a_box_too_tall_for_page_one_is_rendered_in_full_with_the_same_errors(le
     assert [entry[2] for _, entry in overlay.cached()] == [None]  # remembered: no slot for this height
     with pytest.raises(CopyError, match="taller than a page: shorten the note"):
         leaflets.copy(document, patient_for(leaflets, document, {**long, "note": "\n".join(["ab"] * 40)}))
+
+
+def test_copies_on_two_cores_are_the_copies_made_one_by_one(leaflets):
+    from pressroom.personalise import CopyError, Order
+    document = "en/letter/leaflet-discectomy.pdf"
+    orders = [Order(i + 1, document, patient_for(leaflets, document, {"name": f"Zyx Patient-Fake {i}", **FULL}))
+              for i in range(4)]
+    made = leaflets.copies(orders, 2)
+    assert [copy.data for copy in made] == [copy.data for copy in leaflets.copies(orders, 1)]
+    assert len({copy.data for copy in made}) == 4 and all(spliced(copy.data) for copy in made)
+    large = "en/letter/leaflet-discectomy-large-print.pdf"
+    too_tall = Order(5, large, patient_for(leaflets, large, {"name": "A", "note": "\n".join(["ab"] * 40)}))
+    with pytest.raises(CopyError, match="shorten the note") as caught:
+        leaflets.copies(orders + [too_tall], 2)
+    assert caught.value.field == "note"
