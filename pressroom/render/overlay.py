@@ -197,9 +197,9 @@ def _make_base(data: bytes, pages: int, x: float, y: float) -> _Base:
     chunks = list(pdf.chunks)
     # between leaves an artifact is open: close it before the box, open it again after
     chunks[contents - 1] = _stream(contents, parts[0] + b"\nEMC\n")
-    return _Base(pdf.header, tuple(chunks), pdf.root, pdf.info, pages, x, y, page, page_body, contents,
-                 _stream(len(chunks) + 1, b"/Artifact BMC\n" + parts[1]), pdf.body(fonts), document, pdf.body(document), tree, tree_body,
-                 close, first_mcid)
+    after = _stream(len(chunks) + 1, b"/Artifact BMC\n" + parts[1])
+    return _Base(pdf.header, tuple(chunks), pdf.root, pdf.info, pages, x, y, page, page_body, contents, after,
+                 pdf.body(fonts), document, pdf.body(document), tree, tree_body, close, first_mcid)
 
 
 def _box_pdf(framed, ctx: Context, base: _Base):
