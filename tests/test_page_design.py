@@ -105,6 +105,17 @@ def test_large_print_body_is_18pt(built):
     assert sizes.most_common(1)[0][0] == 18
 
 
+def test_english_large_print_takes_four_pages(built):
+    """Issue 14, item 6: large print aims at four pages. Every English large-print leaflet,
+    on both papers, takes four at most; no language's takes more than five."""
+    for path in _docs(built, "leaflet"):
+        if "large-print" not in path.name:
+            continue
+        pages = len(pdfium.PdfDocument(str(path)))
+        most = 4 if path.relative_to(built).parts[0] == "en" else 5
+        assert pages <= most, (path.relative_to(built).as_posix(), pages)
+
+
 def test_no_leftover_last_page(built):
     """The last page of a leaflet holds more than the disclaimer."""
     for path in _docs(built, "leaflet"):
