@@ -493,8 +493,9 @@ def draw_alt_text(canv, alt: str, style: ParagraphStyle, width: float, top: floa
     text.setTextRenderMode(3)
     text.setFont(style.fontName, style.fontSize, style.leading)
     text.setTextOrigin(0, top - style.fontSize)
-    for line in simpleSplit(alt, style.fontName, style.fontSize, max(width, style.fontSize * 8)):
-        text.textLine(line)
+    glued = no_breaks(alt).replace("\u00a0", "\x00")  # simpleSplit breaks at no-break spaces too
+    for line in simpleSplit(glued, style.fontName, style.fontSize, max(width, style.fontSize * 8)):
+        text.textLine(line.replace("\x00", " "))
     canv.drawText(text)
 
 
