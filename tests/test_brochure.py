@@ -311,7 +311,7 @@ def test_panel_that_does_not_fit_is_an_error_naming_it(content, layouts, tmp_pat
     assert code == 1
     assert "'What is MISS?'" in err and "panel 2" in err and "inside panel 1" in err
     assert re.search(r"overflows by (up to )?\d+\.\d+ in \(\d+ mm, about \d+ lines\)", err)
-    assert "brochure.yaml:14" in err  # the panel's heading line
+    assert "brochure.yaml:17" in err  # the panel's heading line
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
 
 

@@ -251,3 +251,43 @@ def test_a_figure_with_no_room_floats_to_the_next_page_and_the_text_fills_its_pa
     words = [_box(page, "Filler words")] if "Filler words" in page.get_textpage().get_text_range() else []
     assert all(nerve[1] > w[3] for w in words)
     assert nerve[3] > height - 160
+
+
+def _lines_of(page, text: str) -> list[str]:
+    """The words of `text` on the rendered page, grouped into the lines they are set on."""
+    textpage = page.get_textpage()
+    whole = textpage.get_text_range()
+    start = " ".join(whole.split()).find(text)
+    assert start >= 0, f"{text!r} not on the page"
+    collapsed = [i for i, ch in enumerate(whole) if not ch.isspace()]
+    first = len(" ".join(whole.split())[:start].replace(" ", ""))
+    lines: dict[float, list] = {}
+    for i in collapsed[first - 1 if first else 0:first + len(text.replace(" ", ""))]:
+        lines.setdefault(round(textpage.get_charbox(i)[1]), []).append(i)
+    out = []
+    for _, indices in sorted(lines.items(), reverse=True):
+        out.append(whole[min(indices):max(indices) + 1].strip())
+    return [line for line in out if line]
+
+
+@pytest.mark.render
+def test_a_label_in_a_narrow_figure_reads_as_phrases(tmp_path, capsys):
+    """Issue 14, item 4: a drawing scaled down for a narrow column scales its labels' widths,
+    not their type, and the spine's 'Front' (56 pt wide as drawn, 38 pt in the booklets'
+    version) would wrap a long phrase one word a line. The label widens away from its
+    anchor (layouts: sizes.figure_label_min): in the guide and both booklets no line of it
+    but the last holds a single word, and it takes at most one line per two words."""
+    content, layouts = tree(tmp_path, "spine")
+    for name in ("guide-booklet-half-letter.yaml", "guide-booklet-a5.yaml"):
+        shutil.copy(REPO / "layouts" / name, layouts / name)
+    words = layouts / "strings/en.yaml"
+    words.write_text(words.read_text().replace("fig_front: Front", f"fig_front: {LONG_FRONT}"))
+    code, err = build(capsys, content, layouts, tmp_path / "out")
+    assert code == 0, err
+    count = len(LONG_FRONT.split())
+    for name in ("letter/guide.pdf", "half-letter/guide-booklet.pdf", "a5/guide-booklet.pdf"):
+        pdf = tmp_path / "out/en" / name
+        page = pdfium.PdfDocument(pdf)[figure_page(pdf)]
+        lines = [line for line in _lines_of(page, LONG_FRONT) if any(w in line for w in LONG_FRONT.split())]
+        assert 2 <= len(lines) <= -(-count // 2), (name, lines)
+        assert all(len(line.split()) >= 2 for line in lines[:-1]), (name, lines)

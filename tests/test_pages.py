@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pagelines import (body_size, ends_in_box, filled, hyphen_breaks, is_heading, lone_tip, read_pages,
-                       stranded_headings, text_area)
+from pagelines import (body_size, ends_in_box, filled, hyphen_breaks, is_heading, is_text, lone_tip,
+                       read_pages, stranded_headings, text_area)
 from pressroom.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +126,26 @@ def test_no_page_is_a_leftover(docs, path):
     thin = [(page.number, round(filled(page, doc.body, top, bottom), 2)) for page in doc.pages
             if not doc.deliberate(page) and filled(page, doc.body, top, bottom) < MIN_FILL]
     assert not thin, f"pages less than {MIN_FILL:.0%} full: {thin}"
+
+
+@pytest.mark.parametrize("path", [p for p in DOCS if "guide" in p])
+def test_no_call_box_kept_whole_leaves_a_gap_at_the_page_foot(built, path):
+    """Issue 14: a 'When to call us' box kept whole left 15-30 % of the page before it
+    empty (the Spanish booklets, guides). It goes over the page end between its entries
+    where the gap would be an eighth of the page or more (guide-letter.yaml: box_keep,
+    box_split): a page the box, or the rest of it, opens the next page after is 80 % full."""
+    call = yaml.safe_load((ROOT / "layouts/base.yaml").read_text())["colors"]["call_fill"]
+    pages = read_pages(built / path, 1, call)
+    body = body_size(pages)
+    top, bottom = text_area(pages, body)
+    gaps = []
+    for page, after in zip(pages, pages[1:]):
+        lines = [ln for ln in after.lines if is_text(ln, body)]
+        if not lines or not any(t[1] - 1 <= lines[0].bottom and lines[0].top <= t[3] + 1 for t in after.tints):
+            continue
+        if filled(page, body, top, bottom) < 0.8:
+            gaps.append((page.number, round(filled(page, body, top, bottom), 2)))
+    assert not gaps, f"pages left part empty before a call box: {gaps}"
 
 
 def _written_compounds() -> str:

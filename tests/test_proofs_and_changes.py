@@ -242,8 +242,8 @@ def test_a_page_break_that_moved_is_a_reflow_not_a_rewrite(small, tmp_path):
     assert small.run("--layouts", layouts, out=before).code == 0
     large = layouts / "leaflet-letter-large.yaml"
     text = large.read_text()
-    assert "  band_gap: 0.25in\n" in text
-    large.write_text(text.replace("  band_gap: 0.25in\n", "  band_gap: 1.6in\n"))
+    assert "  band_gap: 0.2in\n" in text
+    large.write_text(text.replace("  band_gap: 0.2in\n", "  band_gap: 1.6in\n"))
     result = small.run("--layouts", layouts, "--compare", before, out=after)
     assert result.code == 0, result.err
     summary = json.loads((after / "changes.json").read_text())

@@ -195,7 +195,8 @@ def box(flowables: list, ctx: Context, fill: str, border: str | None = None,
     flowables = [f for group in groups for f in group]
     if entries and keep:
         below = ctx.layout.options.get("keep_lines", 3) * ctx.layout.styles["body"].leading
-        table = Box(groups, commands, (pad * 0.8, pad * 0.6), keep, below, width)
+        least = ctx.layout.options.get("box_split", 0.0) * ctx.layout.height
+        table = Box(groups, commands, (pad * 0.8, pad * 0.6), keep, below, width, least)
     else:
         table = Table([[flowables]], colWidths=[width] if width else None, hAlign="LEFT")
         table.setStyle(TableStyle(commands[:2] + [("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
@@ -210,12 +211,14 @@ class Box(Table):
     over a page end between entries, never inside one: each part keeps the box's tint,
     frame and padding, and holds at least `keep` entries, so no part is a lone heading or a
     lone last line; the first part holds `below` points of entries under the heading (the
-    lines a heading keeps on its page). A box of fewer than twice `keep` entries stays whole."""
+    lines a heading keeps on its page). A box of fewer than twice `keep` entries stays whole,
+    and so does one with less than `least` points left on the page: a small gap at a page
+    foot reads better than a box cut short (the layout's options.box_split, of the page)."""
 
     def __init__(self, entries: list[list], commands: list, pad: tuple[float, float], keep: int,
-                 below: float, width: float | None = None):
+                 below: float, width: float | None = None, least: float = 0.0):
         self.entries, self.commands, self.pad, self.keep = list(entries), commands, pad, keep
-        self.below = below
+        self.below, self.least = below, least
         self.gaps = [a[-1].getSpaceAfter() + b[0].getSpaceBefore() for a, b in zip(entries, entries[1:])]
         super().__init__([[e] for e in entries], colWidths=[width] if width else None, hAlign="LEFT")
         self.box_width = width
@@ -228,7 +231,7 @@ class Box(Table):
     def split(self, avail_width, avail_height, rest: int = 0):
         """At the last entry that fits, leaving at least `keep` (or `rest`) entries over."""
         n = len(self.entries)
-        if n < 2 * self.keep:
+        if n < 2 * self.keep or avail_height < self.least:
             return []
         self.wrap(avail_width, avail_height)
         heights = self._rowHeights
@@ -238,8 +241,8 @@ class Box(Table):
         if not fits:
             return []
         k = fits[-1]
-        parts = [Box(self.entries[:k], self.commands, self.pad, self.keep, 0, self.box_width),
-                 Box(self.entries[k:], self.commands, self.pad, self.keep, 0, self.box_width)]
+        parts = [Box(self.entries[:k], self.commands, self.pad, self.keep, 0, self.box_width, self.least),
+                 Box(self.entries[k:], self.commands, self.pad, self.keep, 0, self.box_width, self.least)]
         for part in parts:
             part.holds = getattr(self, "holds", None)
         return parts
@@ -490,8 +493,9 @@ def draw_alt_text(canv, alt: str, style: ParagraphStyle, width: float, top: floa
     text.setTextRenderMode(3)
     text.setFont(style.fontName, style.fontSize, style.leading)
     text.setTextOrigin(0, top - style.fontSize)
-    for line in simpleSplit(alt, style.fontName, style.fontSize, max(width, style.fontSize * 8)):
-        text.textLine(line)
+    glued = no_breaks(alt).replace("\u00a0", "\x00")  # simpleSplit breaks at no-break spaces too
+    for line in simpleSplit(glued, style.fontName, style.fontSize, max(width, style.fontSize * 8)):
+        text.textLine(line.replace("\x00", " "))
     canv.drawText(text)
 
 

@@ -63,10 +63,10 @@ def figure(ctx: Context, name: str, where: m.Origin | None = None) -> Artwork:
 
 
 def draw_art(canv, art: Artwork, ctx: Context, styles: Styles | None, x: float, y: float,
-             width: float, height: float, ground: str | None = None) -> None:
+             width: float, height: float, ground: str | None = None, spare: float = 0.0) -> None:
     """Draw the artwork into the box at (x, y), on a `ground` colour (the paper's unless
     given): scaled to fit it and centred, or, for art marked preserveAspectRatio="none",
-    stretched to fill it."""
+    stretched to fill it. Labels may reach `spare` points beyond the box on either side."""
     from reportlab.graphics import renderPDF
     drawing = drawing_for(art, ctx, ground)
     if art.stretch and not art.labels:
@@ -83,31 +83,47 @@ def draw_art(canv, art: Artwork, ctx: Context, styles: Styles | None, x: float, 
     if art.labels:
         if styles is None:
             raise RenderError(f"the figure {art.shown} has labels, which this place cannot set")
-        draw_labels(canv, art, ctx, styles, left, bottom, sx)
+        draw_labels(canv, art, ctx, styles, left, bottom, sx, spare + (width - dw) / 2)
 
 
-def draw_labels(canv, art: Artwork, ctx: Context, styles, left: float, bottom: float, scale: float) -> None:
-    for top, h, px, para in placed_labels(art, ctx, styles, left, bottom, scale):
+def draw_labels(canv, art: Artwork, ctx: Context, styles, left: float, bottom: float, scale: float,
+                spare: float = 0.0) -> None:
+    for top, h, px, para in placed_labels(art, ctx, styles, left, bottom, scale, spare):
         para.drawOn(canv, px, top - h)
 
 
-def placed_labels(art: Artwork, ctx: Context, styles, left: float, bottom: float, scale: float) -> list:
+def placed_labels(art: Artwork, ctx: Context, styles, left: float, bottom: float, scale: float,
+                  spare: float = 0.0) -> list:
     """Each label's words as a paragraph, its first baseline where the placeholder's is:
     (top, height, x, paragraph). Labels stacked in one column (same x and alignment) never
     overlap: one whose words run longer than the designer's (a translation) pushes the ones
-    below it down."""
+    below it down. A drawing scaled down for a narrow column scales its labels' widths, not
+    their type: a label narrower than the layout's `figure_label_min` widens away from its
+    anchor (into the room beside the drawing, `spare` on each side, never past it), so it
+    reads as a phrase rather than a word a line."""
     ux, uy = art.width / art.view[2], art.height / art.view[3]
     top_of_art = bottom + art.height * scale
+    least = ctx.layout.sizes.get("figure_label_min", 0.0)
+    lo, hi = left - spare, left + art.width * scale + spare
     placed = []
     for label in art.labels:
         style = styles[label.styles[0]]
         if label.align != style.alignment:
             style = styles.derive(f"align{label.align}", label.styles[0], alignment=label.align)
         width = label.width * ux * scale
+        anchor = left + (label.x - art.view[0]) * ux * scale
+        if width < least:  # start-aligned grows right, end-aligned left, centred both ways
+            room = (hi - anchor, 2 * min(anchor - lo, hi - anchor), anchor - lo)[label.align]
+            if label.align == 1:  # never into the half-way line to a label beside it
+                room = min([room] + [abs(other.x - label.x) * ux * scale for other in art.labels
+                                     if other is not label and abs(other.y - label.y) < 1])
+            width = max(width, min(least, room))
         para = Paragraph(label_markup(label, ctx, styles), style)
         _, h = para.wrap(width, 1000)
-        px = left + (label.x - art.view[0]) * ux * scale - (0, width / 2, width)[label.align]
+        px = anchor - (0, width / 2, width)[label.align]
         top = top_of_art - (label.y - art.view[1]) * uy * scale + style.fontSize
+        if top >= top_of_art - 1:  # a label along the drawing's top edge wraps upward, clear of it
+            top += max(0.0, h - style.leading)
         placed.append([(label.align, round(label.x, 1)), top, h, px, para])
     floor: dict = {}
     for item in sorted(placed, key=lambda p: (p[0], -p[1])):
@@ -118,13 +134,14 @@ def placed_labels(art: Artwork, ctx: Context, styles, left: float, bottom: float
     return [tuple(item[1:]) for item in placed]
 
 
-def label_overhang(art: Artwork, ctx: Context, styles, scale: float) -> tuple[float, float]:
-    """How far the labels reach above and below the drawing at this scale: a label that
-    wraps to more lines than the designer's (a long translation, a narrow column) runs past
-    the art, and the figure's box grows by as much, so the caption below moves down."""
+def label_overhang(art: Artwork, ctx: Context, styles, scale: float, width: float = 0.0) -> tuple[float, float]:
+    """How far the labels reach above and below the drawing at this scale, centred in a box
+    `width` wide: a label that wraps to more lines than the designer's (a long translation,
+    a narrow column) runs past the art, and the figure's box grows by as much, so the
+    caption below moves down."""
     if not art.labels or styles is None:
         return 0.0, 0.0
-    placed = placed_labels(art, ctx, styles, 0.0, 0.0, scale)
+    placed = placed_labels(art, ctx, styles, 0.0, 0.0, scale, max(0.0, width - art.width * scale) / 2)
     height = art.height * scale
     return (max(0.0, max(top for top, _, _, _ in placed) - height),
             max(0.0, -min(top - h for top, h, _, _ in placed)))
@@ -160,15 +177,18 @@ class FigureArt(Flowable):
         if self.box_height is None:
             return min(1.0, width / self.art.width)
         scale = min(width / self.art.width, self.box_height * self.fill / self.art.height)
-        above, below = label_overhang(self.art, self.ctx, self.styles, scale)
-        if above + below:  # the labels' overhang comes out of the box too
-            scale = min(scale, max(0.0, self.box_height * self.fill - above - below) / self.art.height)
+        for _ in range(8):  # the labels' overhang comes out of the box too; smaller, they wrap more
+            above, below = label_overhang(self.art, self.ctx, self.styles, scale, width)
+            fitted = max(0.0, self.box_height * self.fill - above - below) / self.art.height
+            if fitted >= scale - 1e-3:
+                break
+            scale = fitted
         return scale
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
         self.scale = self._scale(avail_width)
-        self.above, self.below = label_overhang(self.art, self.ctx, self.styles, self.scale)
+        self.above, self.below = label_overhang(self.art, self.ctx, self.styles, self.scale, avail_width)
         drawn = self.art.height * self.scale + self.above + self.below
         self.height = self.box_height if self.box_height is not None else drawn
         return self.width, self.height
@@ -178,7 +198,8 @@ class FigureArt(Flowable):
         dw, dh = self.art.width * scale, self.art.height * scale
         # the drawing and its labels' overhang, centred as one in the box
         y = (self.height - dh - self.above - self.below) / 2 + self.below
-        draw_art(self.canv, self.art, self.ctx, self.styles, (self.width - dw) / 2, y, dw, dh)
+        draw_art(self.canv, self.art, self.ctx, self.styles, (self.width - dw) / 2, y, dw, dh,
+                 spare=(self.width - dw) / 2)
         if self.alt and not is_tagged(self.canv):  # a tagged file carries it as the Figure's /Alt
             draw_alt_text(self.canv, self.alt, self.alt_style or self.styles["body"], self.width, self.height)
 

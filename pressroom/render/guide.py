@@ -32,7 +32,8 @@ from .figures import draw_art, figure, figure_flowables
 _STARTS = ("run_on", "new_page", "odd_page")
 _OPTIONS = {"chapter_start": _STARTS, "subchapter_start": _STARTS, "chapter_room": "fraction",
             "keep_lines": "count", "notes_pages": "count", "pad_to": "count",
-            "back_cover": "flag", "answer_lines": "count", "glossary_columns": "count"}
+            "back_cover": "flag", "answer_lines": "count", "glossary_columns": "count",
+            "box_keep": "count", "box_split": "fraction"}
 
 
 def _check_option(layout, key: str, value) -> None:
