@@ -351,18 +351,22 @@ def test_layout_problems_name_file_and_line(layouts, tmp_path, capsys):
     assert "brochure-a4.yaml:6: panels: the outside panels add up to" in err
 
 
-def test_draft_mark_until_reviewed(content, layouts, tmp_path):
-    path = content / "brochure.yaml"
-    path.write_text(path.read_text().replace('  reviewed_by: "Dana Whitfield, MD"\n', ""))
-    assert build(content, tmp_path / "out", layouts)[0] == 0
+def test_draft_mark_until_reviewed(built):
+    """The shipped English brochure, version 2, awaits a clinician: DRAFT on both sides."""
     for i in range(2):
-        doc = pdfium.PdfDocument(pdf(tmp_path / "out", "letter", "press"))
+        doc = pdfium.PdfDocument(pdf(built, "letter", "press"))
         assert "DRAFT" in doc[i].get_textpage().get_text_range()
 
 
-def test_review_line_and_disclaimer_on_the_back_panel(built):
-    text = panel_text(pdf(built, "letter", "office"), 0, 3.625 * IN, 7.3125 * IN)
-    assert "RSC-BR-001 · v1 · Reviewed September 14, 2026" in text
+def test_review_line_and_disclaimer_on_the_back_panel(content, layouts, tmp_path):
+    path = content / "brochure.yaml"
+    text = path.read_text()
+    assert "reviewed_by" not in text.split("\nreview:")[1]
+    path.write_text(text.replace("  next_review:", '  reviewed_by: "Dana Whitfield, MD"\n  reviewed_on: 2026-12-01\n'
+                                 "  next_review:"))
+    assert build(content, tmp_path / "out", layouts)[0] == 0
+    text = panel_text(pdf(tmp_path / "out", "letter", "office"), 0, 3.625 * IN, 7.3125 * IN)
+    assert "RSC-BR-001 · v2 · Reviewed December 1, 2026" in text
     assert "This brochure gives general information." in text
     assert "DRAFT" not in text
 
