@@ -217,9 +217,13 @@ class Coverage:
     looked up family by family, so a fallback is read only when text needs it."""
 
     layouts: tuple[Fonts, ...]
+    _known: dict = field(default_factory=dict, compare=False, repr=False)  # code -> drawn
 
     def __contains__(self, code: int) -> bool:
-        return bool(self.layouts) and all(code in fonts for fonts in self.layouts)
+        known = self._known.get(code)
+        if known is None:  # each character looked up once per build, not once per use
+            known = self._known[code] = bool(self.layouts) and all(code in fonts for fonts in self.layouts)
+        return known
 
 
 def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:

@@ -59,6 +59,32 @@ def _pattern(form: str) -> re.Pattern:
     return re.compile(start + re.escape(form) + end, re.IGNORECASE)
 
 
+_BEFORE_AT, _AFTER_AT = re.compile(_BEFORE), re.compile(_AFTER)
+_ENDINGS = tuple(re.compile(e, re.IGNORECASE) for e in ("", "s", "es"))
+
+
+@lru_cache(maxsize=4096)
+def _rule(form: str) -> tuple[bool, re.Pattern, bool]:
+    """_pattern in three parts (needs a word start, the form in any case, needs a word end):
+    compiling _pattern whole takes milliseconds a form (its boundary classes are large), and
+    the parts only microseconds, the boundaries compiled once for all forms."""
+    return (not _SPACELESS_CHAR.match(form[:1]), re.compile(re.escape(form), re.IGNORECASE),
+            not _SPACELESS_CHAR.match(form[-1:]))
+
+
+def _found_at(form: str, text: str, start: int) -> bool:
+    """Whether _pattern(form).match(text, start) would match."""
+    bounded_start, core, bounded_end = _rule(form)
+    if bounded_start and not _BEFORE_AT.match(text, start):
+        return False
+    found = core.match(text, start)
+    if found is None:
+        return False
+    end = found.end()
+    return not bounded_end or any(ending.match(text, end) and _AFTER_AT.match(text, end + len(ending.pattern))
+                                  for ending in _ENDINGS)
+
+
 _STARTS = re.compile(rf"{_BEFORE}|(?=[{_SPACELESS}])")  # where a form may begin
 _ENDS = re.compile(rf"{_AFTER}|(?<=[{_SPACELESS}])")    # where it may end, plural ending included
 _DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
@@ -115,7 +141,7 @@ class _Forms:
                         if (spaceless and not (free and chosen in (None, length))) or \
                                 (not spaceless and form in found):
                             continue
-                        if _pattern(form).match(text, start):
+                        if _found_at(form, text, start):
                             if spaceless:
                                 chosen, taken = length, start + length
                             found.setdefault(form, start)

@@ -536,11 +536,7 @@ def no_breaks(text: str) -> str:
 
 def missing_glyphs(plain: str, charset: frozenset[int]) -> list[str]:
     """Characters no bundled font can draw (they would print as blank boxes)."""
-    seen = []
-    for ch in plain:
-        if ord(ch) not in charset and not ch.isspace() and ch not in seen:
-            seen.append(ch)
-    return seen
+    return [ch for ch in dict.fromkeys(plain) if ord(ch) not in charset and not ch.isspace()]
 
 
 def right_to_left(text: str) -> str | None:
