@@ -700,3 +700,24 @@ def _para_setup(self, text, style, bulletText, frags, cleaner):
 
 Paragraph._setup = _para_setup
 Paragraph.breakLinesCJK = _break_lines_cjk
+
+
+_rl_para_wrap = Paragraph.wrap
+
+
+def _para_wrap(self, availWidth, availHeight):
+    """ReportLab's wrap, remembered per paragraph: measured again at the same width (a table
+    measures its cells, then draws them; a list entry is measured, then set) it breaks its
+    lines once. Its lines depend on the width, style and fragments only, not the height."""
+    done = getattr(self, "_pr_wrapped", None)
+    if done is not None and done[0] == availWidth and done[1] is self.frags and done[2] is self.style \
+            and done[3] is getattr(self, "blPara", None):
+        self.width, self.height = availWidth, done[4]
+        return availWidth, done[4]
+    size = _rl_para_wrap(self, availWidth, availHeight)
+    if availWidth >= _paragraph._FUZZ:
+        self._pr_wrapped = (availWidth, self.frags, self.style, self.blPara, self.height)
+    return size
+
+
+Paragraph.wrap = _para_wrap
