@@ -528,7 +528,7 @@ def no_breaks(text: str) -> str:
     """Plain text with no-break spaces where a line must not break: inside a phone number
     ("(555) 013-2290") and between a number and its unit ("38.3 °C", "24 hours"). The bundled
     fonts draw U+00A0, and ReportLab breaks lines at other spaces only."""
-    if not any(ch.isdigit() for ch in text):
+    if not any(map(str.isdigit, text)):
         return text
     text = _PHONE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
     return _UNIT.sub(rf"\1{NBSP}", text)

@@ -328,7 +328,7 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
     """The leaflet; with a `patient`, a personalised copy (in memory like every render) whose
     "Prepared for" box may take it one page past the layout's budget."""
     lay = ctx.layout
-    styles = Styles(ctx)
+    styles = Styles.of(ctx)
     mg = lay.margins
     frame_w = lay.width - mg.left - mg.right
 

@@ -681,8 +681,32 @@ def _break_lines_cjk(self, maxWidths):
 _rl_para_setup = Paragraph._setup
 
 
+_PARSED: dict[tuple, tuple] = {}  # (markup, id(style), bullet, case, cleaner) -> a parse, kept with its style
+_PARSED_MOST = 20_000
+
+
 def _para_setup(self, text, style, bulletText, frags, cleaner):
-    """ReportLab's parse, then runs in fallback fonts where a face lacks letters."""
+    """ReportLab's parse, then runs in fallback fonts where a face lacks letters; remembered
+    per markup and style object (documents sharing a layout's styles, see Styles.of, parse a
+    paragraph they share once). Each paragraph gets its own copies of the fragments, which
+    line breaking and splitting change."""
+    key = None
+    if frags is None and isinstance(text, str) and (bulletText is None or isinstance(bulletText, str)):
+        key = (text, id(style), bulletText, self.caseSensitive, cleaner)
+        hit = _PARSED.get(key)
+        if hit is not None and hit[0] is style:  # the style kept alive with it: its id is not reused
+            _, self.text, self.style, self.bulletText, parsed = hit
+            self.frags = [f.clone() for f in parsed]
+            self.debug = 0
+            return
+    _parse(self, text, style, bulletText, frags, cleaner)
+    if key is not None and (self.bulletText is None or isinstance(self.bulletText, str)):
+        if len(_PARSED) >= _PARSED_MOST:
+            _PARSED.clear()
+        _PARSED[key] = (style, self.text, self.style, self.bulletText, [f.clone() for f in self.frags])
+
+
+def _parse(self, text, style, bulletText, frags, cleaner):
     _rl_para_setup(self, text, style, bulletText, frags, cleaner)
     if frags is None:
         out = []
