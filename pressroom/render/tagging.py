@@ -696,14 +696,21 @@ def _para_setup(self, text, style, bulletText, frags, cleaner):
         hit = _PARSED.get(key)
         if hit is not None and hit[0] is style:  # the style kept alive with it: its id is not reused
             _, self.text, self.style, self.bulletText, parsed = hit
-            self.frags = [f.clone() for f in parsed]
+            self.frags = [_copy(f) for f in parsed]
             self.debug = 0
             return
     _parse(self, text, style, bulletText, frags, cleaner)
     if key is not None and (self.bulletText is None or isinstance(self.bulletText, str)):
         if len(_PARSED) >= _PARSED_MOST:
             _PARSED.clear()
-        _PARSED[key] = (style, self.text, self.style, self.bulletText, [f.clone() for f in self.frags])
+        _PARSED[key] = (style, self.text, self.style, self.bulletText, [_copy(f) for f in self.frags])
+
+
+def _copy(frag):
+    """ABag.clone() without its keyword handling: a new fragment with the same attributes."""
+    new = object.__new__(type(frag))
+    new.__dict__.update(frag.__dict__)
+    return new
 
 
 def _parse(self, text, style, bulletText, frags, cleaner):
