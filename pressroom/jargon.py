@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,10 +118,19 @@ class _Forms:
                 self.forms.setdefault(_fold(form + ending), []).append(form)
                 lengths.setdefault(_fold(form[:self.head]), set()).add(len(form) + len(ending))
         self.lengths = {head: sorted(n, reverse=True) for head, n in lengths.items()}
+        self._found: dict[str, dict[str, int]] = {}  # text -> find(text): documents share texts
 
     def find(self, text: str) -> dict[str, int]:
         """{form: where it is first mentioned} for every form the text mentions (the text
-        taken NFC-normalised, as the forms are)."""
+        taken NFC-normalised, as the forms are). The answer is shared: do not change it."""
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) >= 20_000:
+                self._found.clear()
+            found = self._found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> dict[str, int]:
         text = _nfc(text)
         ends = {m.start() for m in _ENDS.finditer(text)}
         found: dict[str, int] = {}
@@ -237,23 +245,16 @@ def undefined_terms(doc, glossary: m.Glossary | None, extra: tuple[str, ...] = (
     entries_of = _undefined_entries(defined, entries)
     if not entries_of:
         return []
-    # One pass over all the texts joined by a line break (no form holds one, and it bounds a
-    # word as the ends of a text do), then each entry's first text searched alone.
+    # Each text searched alone (no form spans two texts: none holds a line break), and
+    # remembered: documents made from one source share most of their texts.
     all_texts = texts(doc)
-    plains = [_nfc(t.plain) for t in all_texts]  # positions as find() counts them
-    starts, at = [], 0
-    for plain in plains:
-        starts.append(at)
-        at += len(plain) + 1
-    where: dict[int, int] = {}  # entry -> the first text mentioning any of its forms
-    for form, position in forms.find("\n".join(plains)).items():
-        for i in entries_of.get(form, ()):
-            index = bisect_right(starts, position) - 1
-            where[i] = min(where.get(i, index), index)
-    first: dict[int, tuple[str, m.Origin]] = {}
-    for i, index in where.items():
-        used = forms.find(plains[index])
-        first[i] = (next(f for f in entries[i] if f in used), all_texts[index].origin)
+    found = [forms.find(t.plain) for t in all_texts]
+    first: dict[int, tuple[str, m.Origin]] = {}  # entry -> (its form in the first text using it, where)
+    for index, used in enumerate(found):
+        for form in used:
+            for i in entries_of.get(form, ()):
+                if i not in first:
+                    first[i] = (next(f for f in entries[i] if f in used), all_texts[index].origin)
     return [first[i] for i in sorted(first)]
 
 

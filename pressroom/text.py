@@ -536,6 +536,8 @@ def no_breaks(text: str) -> str:
 
 def missing_glyphs(plain: str, charset: frozenset[int]) -> list[str]:
     """Characters no bundled font can draw (they would print as blank boxes)."""
+    if charset.issuperset(map(ord, set(plain))):  # the usual answer, in one set operation
+        return []
     return [ch for ch in dict.fromkeys(plain) if ord(ch) not in charset and not ch.isspace()]
 
 
