@@ -481,6 +481,29 @@ def _add_objects(self, doc):
 
 ttfonts.TTFont.addObjects = _add_objects
 
+_ttf_make_subset = ttfonts.TTFontFace.makeSubset
+_SUBSETS: dict[tuple, tuple] = {}  # (id(face), its characters) -> (face, the subset font file)
+_SUBSETS_MOST, _SUBSET_BYTES = 8_000_000, 0
+
+
+def _make_subset(self, subset):
+    """ReportLab's subset font file, made once per face and characters in a process:
+    documents set in the same words embed the same subsets."""
+    global _SUBSET_BYTES
+    key = (id(self), tuple(subset))
+    known = _SUBSETS.get(key)
+    if known is None or known[0] is not self:
+        data = _ttf_make_subset(self, subset)
+        if _SUBSET_BYTES + len(data) > _SUBSETS_MOST:  # a few MB at most (peak memory counts)
+            _SUBSETS.clear()
+            _SUBSET_BYTES = 0
+        known = _SUBSETS[key] = (self, data)
+        _SUBSET_BYTES += len(data)
+    return known[1]
+
+
+ttfonts.TTFontFace.makeSubset = _make_subset
+
 
 # -- PDF/X identification ---------------------------------------------------------------
 # A press file claims the PDF/X standard its layout chooses (`pdfx:`): an OutputIntent
