@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc, ttfonts
@@ -318,6 +319,9 @@ class _Array(pdfdoc.PDFArray):
 
 assert not pdfdoc.rl_config.pdfMultiLine  # the layout _Dict and _Array copy
 
+_name = lru_cache(maxsize=256)(pdfdoc.PDFName)  # a few roles, escaped once each, not per element
+
+
 def _write_structure(canv, rec: _Recorder) -> None:
     doc = canv._doc
     pages = doc.Pages.pages
@@ -325,22 +329,27 @@ def _write_structure(canv, rec: _Recorder) -> None:
     links = rec.links
     parent_tree: dict[int, object] = {}
     elements: dict[int, object] = {}
+    known: dict[int, bool] = {}  # id(node) -> has_content, each subtree walked once
 
     def has_content(node: Node) -> bool:
-        return id(node) in rec.content or id(node) in links or any(has_content(k) for k in node.kids)
+        found = known.get(id(node))
+        if found is None:
+            found = known[id(node)] = (id(node) in rec.content or id(node) in links
+                                       or any(has_content(k) for k in node.kids))
+        return found
 
     def element(node: Node, parent_ref) -> object:
-        d = _Dict({"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(node.role),
+        d = _Dict({"Type": _name("StructElem"), "S": _name(node.role),
                                   "P": parent_ref})
         ref = doc.Reference(d)
         elements[id(node)] = ref
         kids = []
         for page, mcid in rec.content.get(id(node), ()):
-            kids.append(_Dict({"Type": pdfdoc.PDFName("MCR"), "Pg": page_refs[page - 1],
+            kids.append(_Dict({"Type": _name("MCR"), "Pg": page_refs[page - 1],
                                               "MCID": mcid}))
         if id(node) in links:
             annot, page, key = links[id(node)]
-            kids.append(_Dict({"Type": pdfdoc.PDFName("OBJR"), "Obj": annot,
+            kids.append(_Dict({"Type": _name("OBJR"), "Obj": annot,
                                               "Pg": page_refs[page - 1]}))
             parent_tree[key] = ref
         for kid in node.kids:
@@ -355,10 +364,10 @@ def _write_structure(canv, rec: _Recorder) -> None:
         if node.lang:
             d["Lang"] = pdfdoc.PDFString(node.lang)
         if node.scope:
-            d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(node.scope)})
+            d["A"] = pdfdoc.PDFDictionary({"O": _name("Table"), "Scope": _name(node.scope)})
         return ref
 
-    root = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
+    root = pdfdoc.PDFDictionary({"Type": _name("StructTreeRoot")})
     root_ref = doc.Reference(root, "StructTreeRoot")
     document = element(rec.root, root_ref)
     for page, owners in sorted(rec.mcids.items()):
