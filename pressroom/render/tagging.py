@@ -12,7 +12,9 @@ versions; the PDF/UA validator in the tests guards them):
 - At save the canvas writes the StructTreeRoot, ParentTree, StructParents, /Tabs /S,
   MarkInfo and an XMP packet naming the title, language and PDF/UA part.
 
-It also names font subsets by their content (see the last section), for every file.
+It also names font subsets by their content, and remembers work documents share (a
+paragraph's parse per markup and style object, its broken lines per width, a subset font
+file per characters): output stays byte for byte what it was (tests/test_memos.py).
 
 Untagged documents (press and imposed print files) use a plain canvas: the patches are
 inert there, and nothing claims PDF/UA.
