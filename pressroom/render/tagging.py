@@ -157,6 +157,12 @@ Frame.split = _split
 def _to_unicode_cmap(fontname, subset):
     """ReportLab's ToUnicode CMap minus the unused codes it maps to U+0000 (PDF/UA refuses
     those); the same for tagged and untagged files."""
+    return _cmap(fontname, tuple(subset))
+
+
+@lru_cache(maxsize=512)
+def _cmap(fontname: str, subset: tuple[int, ...]) -> str:
+    """Written once per subset in a process (its name is derived from what it holds)."""
     used = [(i, v) for i, v in enumerate(subset) if v]
     return "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
