@@ -217,9 +217,22 @@ class Coverage:
     looked up family by family, so a fallback is read only when text needs it."""
 
     layouts: tuple[Fonts, ...]
+    _known: dict = field(default_factory=dict, compare=False, repr=False)  # code -> drawn
+    _drawn: set = field(default_factory=set, compare=False, repr=False)    # the codes found drawn
 
     def __contains__(self, code: int) -> bool:
-        return bool(self.layouts) and all(code in fonts for fonts in self.layouts)
+        known = self._known.get(code)
+        if known is None:  # each character looked up once per build, not once per use
+            known = self._known[code] = bool(self.layouts) and all(code in fonts for fonts in self.layouts)
+            if known:
+                self._drawn.add(code)
+        return known
+
+    def issuperset(self, codes) -> bool:
+        """Every one of `codes` drawn (as frozenset.issuperset): one set operation when
+        all are known already."""
+        codes = set(codes)
+        return codes <= self._drawn or all(code in self for code in codes)
 
 
 def _figures_used(catalogues: list[m.Catalogue]) -> set[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,6 +58,32 @@ def _pattern(form: str) -> re.Pattern:
     return re.compile(start + re.escape(form) + end, re.IGNORECASE)
 
 
+_BEFORE_AT, _AFTER_AT = re.compile(_BEFORE), re.compile(_AFTER)
+_ENDINGS = tuple(re.compile(e, re.IGNORECASE) for e in ("", "s", "es"))
+
+
+@lru_cache(maxsize=4096)
+def _rule(form: str) -> tuple[bool, re.Pattern, bool]:
+    """_pattern in three parts (needs a word start, the form in any case, needs a word end):
+    compiling _pattern whole takes milliseconds a form (its boundary classes are large), and
+    the parts only microseconds, the boundaries compiled once for all forms."""
+    return (not _SPACELESS_CHAR.match(form[:1]), re.compile(re.escape(form), re.IGNORECASE),
+            not _SPACELESS_CHAR.match(form[-1:]))
+
+
+def _found_at(form: str, text: str, start: int) -> bool:
+    """Whether _pattern(form).match(text, start) would match."""
+    bounded_start, core, bounded_end = _rule(form)
+    if bounded_start and not _BEFORE_AT.match(text, start):
+        return False
+    found = core.match(text, start)
+    if found is None:
+        return False
+    end = found.end()
+    return not bounded_end or any(ending.match(text, end) and _AFTER_AT.match(text, end + len(ending.pattern))
+                                  for ending in _ENDINGS)
+
+
 _STARTS = re.compile(rf"{_BEFORE}|(?=[{_SPACELESS}])")  # where a form may begin
 _ENDS = re.compile(rf"{_AFTER}|(?<=[{_SPACELESS}])")    # where it may end, plural ending included
 _DOTTED_I = str.maketrans({"\u0130": "i", "\u0131": "i"})
@@ -93,10 +118,19 @@ class _Forms:
                 self.forms.setdefault(_fold(form + ending), []).append(form)
                 lengths.setdefault(_fold(form[:self.head]), set()).add(len(form) + len(ending))
         self.lengths = {head: sorted(n, reverse=True) for head, n in lengths.items()}
+        self._found: dict[str, dict[str, int]] = {}  # text -> find(text): documents share texts
 
     def find(self, text: str) -> dict[str, int]:
         """{form: where it is first mentioned} for every form the text mentions (the text
-        taken NFC-normalised, as the forms are)."""
+        taken NFC-normalised, as the forms are). The answer is shared: do not change it."""
+        found = self._found.get(text)
+        if found is None:
+            if len(self._found) >= 20_000:
+                self._found.clear()
+            found = self._found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> dict[str, int]:
         text = _nfc(text)
         ends = {m.start() for m in _ENDS.finditer(text)}
         found: dict[str, int] = {}
@@ -115,7 +149,7 @@ class _Forms:
                         if (spaceless and not (free and chosen in (None, length))) or \
                                 (not spaceless and form in found):
                             continue
-                        if _pattern(form).match(text, start):
+                        if _found_at(form, text, start):
                             if spaceless:
                                 chosen, taken = length, start + length
                             found.setdefault(form, start)
@@ -211,23 +245,16 @@ def undefined_terms(doc, glossary: m.Glossary | None, extra: tuple[str, ...] = (
     entries_of = _undefined_entries(defined, entries)
     if not entries_of:
         return []
-    # One pass over all the texts joined by a line break (no form holds one, and it bounds a
-    # word as the ends of a text do), then each entry's first text searched alone.
+    # Each text searched alone (no form spans two texts: none holds a line break), and
+    # remembered: documents made from one source share most of their texts.
     all_texts = texts(doc)
-    plains = [_nfc(t.plain) for t in all_texts]  # positions as find() counts them
-    starts, at = [], 0
-    for plain in plains:
-        starts.append(at)
-        at += len(plain) + 1
-    where: dict[int, int] = {}  # entry -> the first text mentioning any of its forms
-    for form, position in forms.find("\n".join(plains)).items():
-        for i in entries_of.get(form, ()):
-            index = bisect_right(starts, position) - 1
-            where[i] = min(where.get(i, index), index)
-    first: dict[int, tuple[str, m.Origin]] = {}
-    for i, index in where.items():
-        used = forms.find(plains[index])
-        first[i] = (next(f for f in entries[i] if f in used), all_texts[index].origin)
+    found = [forms.find(t.plain) for t in all_texts]
+    first: dict[int, tuple[str, m.Origin]] = {}  # entry -> (its form in the first text using it, where)
+    for index, used in enumerate(found):
+        for form in used:
+            for i in entries_of.get(form, ()):
+                if i not in first:
+                    first[i] = (next(f for f in entries[i] if f in used), all_texts[index].origin)
     return [first[i] for i in sorted(first)]
 
 

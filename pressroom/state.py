@@ -52,7 +52,19 @@ class Trees:
     def _resolved(self) -> list[tuple[str, Path]]:
         return [(name, root.resolve()) for name, root in self.labelled()]
 
+    @cached_property
+    def _labels(self) -> dict[Path, str]:
+        return {}
+
     def label(self, path: Path) -> str:
+        """Each path resolved once per run: every document of a layout names the same fonts,
+        strings and layout files."""
+        label = self._labels.get(path)
+        if label is None:
+            label = self._labels[path] = self._label(path)
+        return label
+
+    def _label(self, path: Path) -> str:
         path = path.resolve()
         for name, root in self._resolved:
             if path.is_relative_to(root):

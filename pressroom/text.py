@@ -341,16 +341,24 @@ _TEL = re.compile(r"\+?[0-9][0-9().-]*")
 _NOT_IN_LINKS = set("\"'<>\\`")  # they end attributes and tags; no real address needs them
 
 
+@lru_cache(maxsize=8192)
 def to_markup(text: str, link_color: str) -> tuple[str, str]:
-    """Return (ReportLab markup, plain text) for one rendered content string."""
+    """Return (ReportLab markup, plain text) for one rendered content string (remembered:
+    documents made from one source share most of their strings)."""
     markup: list[str] = []
     plain: list[str] = []
     _Inline(" ".join(text.split()), link_color).convert(0, None, markup, plain)
     return "".join(markup), "".join(plain)
 
 
-def _positions(pattern: str, text: str) -> list[int]:
-    return [m.start() for m in re.finditer(pattern, text)]
+def _positions(pattern: re.Pattern, text: str) -> list[int]:
+    return [m.start() for m in pattern.finditer(text)]
+
+
+# Where each inline delimiter may be (_Inline), compiled once rather than looked up in re's
+# cache five times a string.
+_OPENERS, _STARS, _BOLD_ENDS = re.compile(r"[*\[]"), re.compile(r"\*"), re.compile(r"(?<=\S)(?=\*\*)")
+_BRACKETS, _URL_ENDS = re.compile(r"\]"), re.compile(r"[)\s]")
 
 
 def _is_word(ch: str) -> bool:
@@ -373,11 +381,11 @@ class _Inline:
 
     def __init__(self, text: str, link_color: str):
         self.text, self.link_color = text, link_color
-        self.openers = _positions(r"[*\[]", text)
-        self.stars = _positions(r"\*", text)
-        self.bold_ends = _positions(r"(?<=\S)(?=\*\*)", text)
-        self.brackets = _positions(r"\]", text)
-        self.url_ends = _positions(r"[)\s]", text)
+        self.openers = _positions(_OPENERS, text)
+        self.stars = _positions(_STARS, text)
+        self.bold_ends = _positions(_BOLD_ENDS, text)
+        self.brackets = _positions(_BRACKETS, text)
+        self.url_ends = _positions(_URL_ENDS, text)
 
     @staticmethod
     def _first(positions: list[int], start: int, end: int) -> int | None:
@@ -528,7 +536,7 @@ def no_breaks(text: str) -> str:
     """Plain text with no-break spaces where a line must not break: inside a phone number
     ("(555) 013-2290") and between a number and its unit ("38.3 °C", "24 hours"). The bundled
     fonts draw U+00A0, and ReportLab breaks lines at other spaces only."""
-    if not any(ch.isdigit() for ch in text):
+    if not any(map(str.isdigit, text)):
         return text
     text = _PHONE.sub(lambda m: m.group(0).replace(" ", NBSP), text)
     return _UNIT.sub(rf"\1{NBSP}", text)
@@ -536,11 +544,9 @@ def no_breaks(text: str) -> str:
 
 def missing_glyphs(plain: str, charset: frozenset[int]) -> list[str]:
     """Characters no bundled font can draw (they would print as blank boxes)."""
-    seen = []
-    for ch in plain:
-        if ord(ch) not in charset and not ch.isspace() and ch not in seen:
-            seen.append(ch)
-    return seen
+    if charset.issuperset(map(ord, set(plain))):  # the usual answer, in one set operation
+        return []
+    return [ch for ch in dict.fromkeys(plain) if ord(ch) not in charset and not ch.isspace()]
 
 
 def right_to_left(text: str) -> str | None:

@@ -41,6 +41,22 @@ def test_latin_terms_keep_word_boundaries_even_beside_chinese():
     assert find(["x光"], "AX光") == {}  # its Latin start is still a word's start
 
 
+def test_the_split_check_agrees_with_the_whole_pattern_everywhere():
+    """_found_at (boundaries compiled once) answers exactly as _pattern at every position,
+    in the cases where case and boundaries are subtle: the long s, the dotted I, hyphens,
+    plurals, Chinese beside Latin."""
+    forms = ["disc", "discs", "x光", "骨质", "mri", "ist", "iş", "spinal cord", "vertebra"]
+    text = ("Disc-DISCS discſ DIſC disces discES x光片 X光 骨质疏松 aMRI MRIs İST iŞ İş "
+            "Spinal Cords vertebrae vertebras Vertebra\u0301 disc_ -disc disc- 骨质mri")
+    checked = 0
+    for form in forms:
+        for start in range(len(text) + 1):
+            expected = jargon._pattern(form).match(text, start) is not None
+            assert jargon._found_at(form, text, start) == expected, (form, start, text[start:start + 12])
+            checked += expected
+    assert checked >= 15  # many positions match, not only misses
+
+
 def test_vietnamese_terms_of_several_syllables_match_in_any_case_and_normalisation():
     text = unicodedata.normalize("NFD", "Bác sĩ nói về THOÁT VỊ ĐĨA ĐỆM và đĩa đệmx.")
     found = find(["thoát vị đĩa đệm", "đĩa đệm", "vị"], text)

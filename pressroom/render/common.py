@@ -83,8 +83,22 @@ def mix(ink: str, ground: str, amount: float) -> str:
     return "#" + "".join(f"{v:02x}" for v in parts)
 
 
+_STYLES: dict[int, tuple[Context, "Styles"]] = {}  # id(ctx) -> (ctx, its Styles), the newest few
+
+
 class Styles:
     """ParagraphStyles built once per layout from its YAML styles."""
+
+    @classmethod
+    def of(cls, ctx: Context) -> "Styles":
+        """The one Styles of `ctx` in this process: every document rendered with it uses the
+        same style objects, so a paragraph they share is parsed once (tagging's memo)."""
+        kept = _STYLES.get(id(ctx))
+        if kept is None or kept[0] is not ctx:
+            if len(_STYLES) >= 64:
+                _STYLES.pop(next(iter(_STYLES)))
+            kept = _STYLES[id(ctx)] = (ctx, cls(ctx))
+        return kept[1]
 
     def __init__(self, ctx: Context):
         self.ctx = ctx

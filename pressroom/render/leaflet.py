@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from xml.sax.saxutils import unescape
 
@@ -195,7 +196,15 @@ class _Lines:
 
 def _lines(pieces: list[str], style, width: float, align: int = 0) -> _Lines:
     """`pieces` in a column of `width`; the layout's min_size of the style is how far it shrinks."""
-    return _Lines(pieces, style, width, style.min_size, align)
+    return _set_lines(tuple(pieces), style, width, style.min_size, align)
+
+
+@lru_cache(maxsize=512)
+def _set_lines(pieces: tuple[str, ...], style, width: float, low: float, align: int) -> _Lines:
+    """Fitted once per process: every leaflet of a layout has the same clinic band, and its
+    later band differs only by title (a style is one object per layout, see Styles.of).
+    Drawing leaves a _Lines as it was, so documents share it."""
+    return _Lines(list(pieces), style, width, low, align)
 
 
 def _with_min(ctx: Context, style: ParagraphStyle) -> ParagraphStyle:
@@ -331,7 +340,7 @@ def render_leaflet(proc: m.Procedure, ctx: Context, words: list[tuple[str, m.Tex
     "Prepared for" box may take it one page past the layout's budget; with a `slot` (a
     flowable as tall as a box), the same copy with room kept for the box (render.overlay)."""
     lay = ctx.layout
-    styles = Styles(ctx)
+    styles = Styles.of(ctx)
     mg = lay.margins
     frame_w = lay.width - mg.left - mg.right
 

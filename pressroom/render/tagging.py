@@ -12,7 +12,9 @@ versions; the PDF/UA validator in the tests guards them):
 - At save the canvas writes the StructTreeRoot, ParentTree, StructParents, /Tabs /S,
   MarkInfo and an XMP packet naming the title, language and PDF/UA part.
 
-It also names font subsets by their content (see the last section), for every file.
+It also names font subsets by their content, and remembers work documents share (a
+paragraph's parse per markup and style object, its broken lines per width, a subset font
+file per characters): output stays byte for byte what it was (tests/test_memos.py).
 
 Untagged documents (press and imposed print files) use a plain canvas: the patches are
 inert there, and nothing claims PDF/UA.
@@ -23,6 +25,7 @@ from __future__ import annotations
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc, ttfonts
@@ -154,6 +157,12 @@ Frame.split = _split
 def _to_unicode_cmap(fontname, subset):
     """ReportLab's ToUnicode CMap minus the unused codes it maps to U+0000 (PDF/UA refuses
     those); the same for tagged and untagged files."""
+    return _cmap(fontname, tuple(subset))
+
+
+@lru_cache(maxsize=512)
+def _cmap(fontname: str, subset: tuple[int, ...]) -> str:
+    """Written once per subset in a process (its name is derived from what it holds)."""
     used = [(i, v) for i, v in enumerate(subset) if v]
     return "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
@@ -323,14 +332,22 @@ class _Array(pdfdoc.PDFArray):
 
 assert not pdfdoc.rl_config.pdfMultiLine  # the layout _Dict and _Array copy
 
-def _has_content(rec: _Recorder, node: Node) -> bool:
-    """Whether anything of the node was drawn (elements without content are left out)."""
-    return id(node) in rec.content or id(node) in rec.links or any(_has_content(rec, k) for k in node.kids)
+_name = lru_cache(maxsize=256)(pdfdoc.PDFName)  # a few roles, escaped once each, not per element
+
+
+def _has_content(rec: _Recorder, node: Node, known: dict) -> bool:
+    """Whether anything of the node was drawn (elements without content are left out);
+    `known` keeps each answer, so every subtree is walked once."""
+    found = known.get(id(node))
+    if found is None:
+        found = known[id(node)] = (id(node) in rec.content or id(node) in rec.links
+                                   or any(_has_content(rec, k, known) for k in node.kids))
+    return found
 
 
 def _marked_kids(rec: _Recorder, node: Node, page_refs: list) -> list:
     """A marked-content reference for each piece of the node's content, in drawing order."""
-    return [_Dict({"Type": pdfdoc.PDFName("MCR"), "Pg": page_refs[page - 1], "MCID": mcid})
+    return [_Dict({"Type": _name("MCR"), "Pg": page_refs[page - 1], "MCID": mcid})
             for page, mcid in rec.content.get(id(node), ())]
 
 
@@ -345,7 +362,7 @@ def _complete(d: _Dict, rec: _Recorder, node: Node, kids: list, page_refs: list)
     if node.lang:
         d["Lang"] = pdfdoc.PDFString(node.lang)
     if node.scope:
-        d["A"] = pdfdoc.PDFDictionary({"O": pdfdoc.PDFName("Table"), "Scope": pdfdoc.PDFName(node.scope)})
+        d["A"] = pdfdoc.PDFDictionary({"O": _name("Table"), "Scope": _name(node.scope)})
 
 
 class _Numbered:
@@ -369,17 +386,18 @@ def spliced_structure(canv, top: Node, parent: int, page: int, first: int) -> tu
     names["parent"], names["page"] = (parent, 0), (page, 0)
     page_refs = [pdfdoc.PDFObjectReference("page")]
     made: list[tuple[int, _Dict]] = []
+    known: dict[int, bool] = {}
     owner: dict[int, int] = {}
 
     def element(node: Node, parent_ref) -> object:
-        d = _Dict({"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(node.role), "P": parent_ref})
+        d = _Dict({"Type": _name("StructElem"), "S": _name(node.role), "P": parent_ref})
         number = first + len(made)
         names[f"E{number}"] = (number, 0)
         ref = pdfdoc.PDFObjectReference(f"E{number}")
         made.append((number, d))
         owner[id(node)] = number
         kids = _marked_kids(rec, node, page_refs)
-        kids += [element(kid, ref) for kid in node.kids if _has_content(rec, kid)]
+        kids += [element(kid, ref) for kid in node.kids if _has_content(rec, kid, known)]
         _complete(d, rec, node, kids, page_refs)
         return ref
 
@@ -395,27 +413,22 @@ def _write_structure(canv, rec: _Recorder) -> None:
     links = rec.links
     parent_tree: dict[int, object] = {}
     elements: dict[int, object] = {}
-
-    has_content = lambda node: _has_content(rec, node)  # noqa: E731
+    known: dict[int, bool] = {}  # id(node) -> has_content, each subtree walked once
 
     def element(node: Node, parent_ref) -> object:
-        d = _Dict({"Type": pdfdoc.PDFName("StructElem"), "S": pdfdoc.PDFName(node.role),
-                                  "P": parent_ref})
+        d = _Dict({"Type": _name("StructElem"), "S": _name(node.role), "P": parent_ref})
         ref = doc.Reference(d)
         elements[id(node)] = ref
         kids = _marked_kids(rec, node, page_refs)
         if id(node) in links:
             annot, page, key = links[id(node)]
-            kids.append(_Dict({"Type": pdfdoc.PDFName("OBJR"), "Obj": annot,
-                                              "Pg": page_refs[page - 1]}))
+            kids.append(_Dict({"Type": _name("OBJR"), "Obj": annot, "Pg": page_refs[page - 1]}))
             parent_tree[key] = ref
-        for kid in node.kids:
-            if has_content(kid):
-                kids.append(element(kid, ref))
+        kids += [element(kid, ref) for kid in node.kids if _has_content(rec, kid, known)]
         _complete(d, rec, node, kids, page_refs)
         return ref
 
-    root = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
+    root = pdfdoc.PDFDictionary({"Type": _name("StructTreeRoot")})
     root_ref = doc.Reference(root, "StructTreeRoot")
     document = element(rec.root, root_ref)
     for page, owners in sorted(rec.mcids.items()):
@@ -537,6 +550,29 @@ def _add_objects(self, doc):
 
 
 ttfonts.TTFont.addObjects = _add_objects
+
+_ttf_make_subset = ttfonts.TTFontFace.makeSubset
+_SUBSETS: dict[tuple, tuple] = {}  # (id(face), its characters) -> (face, the subset font file)
+_SUBSETS_MOST, _SUBSET_BYTES = 8_000_000, 0
+
+
+def _make_subset(self, subset):
+    """ReportLab's subset font file, made once per face and characters in a process:
+    documents set in the same words embed the same subsets."""
+    global _SUBSET_BYTES
+    key = (id(self), tuple(subset))
+    known = _SUBSETS.get(key)
+    if known is None or known[0] is not self:
+        data = _ttf_make_subset(self, subset)
+        if _SUBSET_BYTES + len(data) > _SUBSETS_MOST:  # a few MB at most (peak memory counts)
+            _SUBSETS.clear()
+            _SUBSET_BYTES = 0
+        known = _SUBSETS[key] = (self, data)
+        _SUBSET_BYTES += len(data)
+    return known[1]
+
+
+ttfonts.TTFontFace.makeSubset = _make_subset
 
 
 # -- PDF/X identification ---------------------------------------------------------------
@@ -752,8 +788,39 @@ def _break_lines_cjk(self, maxWidths):
 _rl_para_setup = Paragraph._setup
 
 
+_PARSED: dict[tuple, tuple] = {}  # (markup, id(style), bullet, case, cleaner) -> a parse, kept with its style
+_PARSED_MOST = 20_000
+
+
 def _para_setup(self, text, style, bulletText, frags, cleaner):
-    """ReportLab's parse, then runs in fallback fonts where a face lacks letters."""
+    """ReportLab's parse, then runs in fallback fonts where a face lacks letters; remembered
+    per markup and style object (documents sharing a layout's styles, see Styles.of, parse a
+    paragraph they share once). Each paragraph gets its own copies of the fragments, which
+    line breaking and splitting change."""
+    key = None
+    if frags is None and isinstance(text, str) and (bulletText is None or isinstance(bulletText, str)):
+        key = (text, id(style), bulletText, self.caseSensitive, cleaner)
+        hit = _PARSED.get(key)
+        if hit is not None and hit[0] is style:  # the style kept alive with it: its id is not reused
+            _, self.text, self.style, self.bulletText, parsed = hit
+            self.frags = [_copy(f) for f in parsed]
+            self.debug = 0
+            return
+    _parse(self, text, style, bulletText, frags, cleaner)
+    if key is not None and (self.bulletText is None or isinstance(self.bulletText, str)):
+        if len(_PARSED) >= _PARSED_MOST:
+            _PARSED.clear()
+        _PARSED[key] = (style, self.text, self.style, self.bulletText, [_copy(f) for f in self.frags])
+
+
+def _copy(frag):
+    """ABag.clone() without its keyword handling: a new fragment with the same attributes."""
+    new = object.__new__(type(frag))
+    new.__dict__.update(frag.__dict__)
+    return new
+
+
+def _parse(self, text, style, bulletText, frags, cleaner):
     _rl_para_setup(self, text, style, bulletText, frags, cleaner)
     if frags is None:
         out = []
@@ -771,3 +838,24 @@ def _para_setup(self, text, style, bulletText, frags, cleaner):
 
 Paragraph._setup = _para_setup
 Paragraph.breakLinesCJK = _break_lines_cjk
+
+
+_rl_para_wrap = Paragraph.wrap
+
+
+def _para_wrap(self, availWidth, availHeight):
+    """ReportLab's wrap, remembered per paragraph: measured again at the same width (a table
+    measures its cells, then draws them; a list entry is measured, then set) it breaks its
+    lines once. Its lines depend on the width, style and fragments only, not the height."""
+    done = getattr(self, "_pr_wrapped", None)
+    if done is not None and done[0] == availWidth and done[1] is self.frags and done[2] is self.style \
+            and done[3] is getattr(self, "blPara", None):
+        self.width, self.height = availWidth, done[4]
+        return availWidth, done[4]
+    size = _rl_para_wrap(self, availWidth, availHeight)
+    if availWidth >= _paragraph._FUZZ:
+        self._pr_wrapped = (availWidth, self.frags, self.style, self.blPara, self.height)
+    return size
+
+
+Paragraph.wrap = _para_wrap
