@@ -12,6 +12,7 @@
 Usage: python bench/bench.py [--repeat N] [--rounds N] [--proofs-and-report | --only-proofs-and-report]
        [--only-side-by-side] [--only-languages] (per-language leaflets and font registration cost)
        [--only-personalised] (100 personalised copies, 1 and 2 cores, and the 100-copy list)
+       [--only-catalogue]
 (pip install -e .[bench] for Typst; WeasyPrint is skipped unless installed.)
 """
 
@@ -340,11 +341,15 @@ def catalogue(tmp: Path) -> None:
     times = [cold_build(first, [], "no-change") for _ in range(5)]
     print(f"no-change rebuild: {min(times) * 1000:.0f} ms (best of 5)")
     manifest = json.loads((first / "manifest.json").read_text())
-    by_kind: dict[str, list[int]] = {}
+    by_kind: dict[str, list[tuple[int, str]]] = {}
     for entry in manifest["documents"]:
-        by_kind.setdefault(entry["kind"], []).append((first / entry["path"]).stat().st_size)
+        by_kind.setdefault(entry["kind"], []).append(((first / entry["path"]).stat().st_size, entry["path"]))
     for kind, sizes in sorted(by_kind.items()):
-        print(f"size {kind}: largest {max(sizes) / 1024:.1f} KB ({len(sizes)} files)")
+        sizes.sort()
+        latin = [size for size, path in sizes if not path.startswith(("zh", "ko", "ja"))]  # no CJK font
+        print(f"size {kind}: largest {sizes[-1][0] / 1024:.1f} KB ({sizes[-1][1]}), median "
+              f"{statistics.median(s for s, _ in sizes) / 1024:.1f} KB, largest without CJK "
+              f"{max(latin, default=0) / 1024:.1f} KB ({len(sizes)} files)")
     digest = hashlib.sha256()
     for entry in sorted(manifest["documents"], key=lambda e: e["path"]):
         digest.update(f"{entry['path']} {entry['sha256']}\n".encode())
@@ -417,6 +422,7 @@ def main() -> None:
     parser.add_argument("--only-side-by-side", action="store_true")
     parser.add_argument("--only-languages", action="store_true")
     parser.add_argument("--only-personalised", action="store_true")
+    parser.add_argument("--only-catalogue", action="store_true", help="the default catalogue: cold, no-change, sizes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -426,6 +432,9 @@ def main() -> None:
             return
         if args.only_languages:
             languages(tmp, args.repeat)
+            return
+        if args.only_catalogue:
+            catalogue(tmp)
             return
         if args.only_proofs_and_report:
             proofs_and_report(tmp)

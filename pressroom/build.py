@@ -24,7 +24,8 @@ from .jargon import jargon_warnings
 from .parallel import render_jobs
 from .readability import assess_all, over_target
 from .report import report_html
-from .state import GENERATOR, MANIFEST, REPORT, Hasher, Trees, inputs_of, output_intact, tree_hash
+from .state import (DIGESTS, GENERATOR, MANIFEST, REPORT, DigestCache, Hasher, Trees, inputs_of, output_intact,
+                    tree_hash)
 from .jobs import Job, Rendered, edition_name
 from .render import brochure, guide, leaflet
 from .render.common import Context
@@ -294,7 +295,7 @@ def _check_outputs(jobs: list[Job], out: Path) -> None:
 def check(paths: Paths) -> list[tuple[Path, str]]:
     """Every stale, missing or extra PDF (content errors raise ContentError first). Writes nothing."""
     the_plan = plan(paths)
-    jobs, trees, hasher = the_plan.jobs, the_plan.trees, Hasher()
+    jobs, trees, hasher = the_plan.jobs, the_plan.trees, Hasher(DigestCache(paths.out / DIGESTS))  # never saved
     out = []
     if interrupted(paths.out):
         out.append((paths.out / STAGING, "a build was interrupted while switching in its files; "
@@ -359,7 +360,7 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         recovered = recover(paths.out)
         the_plan = plan(paths)
         jobs, warnings = the_plan.jobs, list(the_plan.warnings)
-        trees, hasher = the_plan.trees, Hasher()
+        trees, hasher = the_plan.trees, Hasher(DigestCache(paths.out / DIGESTS))
         last = read_manifest(paths.out / MANIFEST)
         if last.problem:
             warnings.append(warning(f"{paths.shown_out}/{MANIFEST}", 0, last.problem))
@@ -432,6 +433,7 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
             except KeyboardInterrupt:  # held until the switch was done: the new build is whole
                 raise Interrupted("interrupted, but only after the new PDFs were all in place; "
                                   "the build is complete") from None
+        hasher.save()
         result.removed = [gone[path] for path in remove if path in gone]
         result.manifest = paths.out / MANIFEST
         for kind, entry in events + [("removed", e) for e in result.removed]:

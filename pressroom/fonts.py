@@ -55,7 +55,9 @@ def _register(path: Path, folder: Path) -> tuple[str, frozenset[int]]:
     except (TTFError, OSError, ValueError, KeyError, IndexError, struct_error) as exc:
         raise FontError(f"cannot read font {path.name}: {exc}") from None
     pdfmetrics.registerFont(font)
-    return name, frozenset(font.face.charToGlyph)
+    charset = frozenset(font.face.charToGlyph)
+    charset = _CHARSETS[name] = next((c for c in _CHARSETS.values() if c == charset), charset)  # bold = regular
+    return name, charset
 
 
 def _paths(folder: Path, faces: dict, upright: bool) -> dict[str, Path]:
@@ -72,6 +74,14 @@ def _paths(folder: Path, faces: dict, upright: bool) -> dict[str, Path]:
 
 
 def _load(paths: dict[str, Path], folder: Path) -> FontSet:
+    return _load_faces(tuple(paths[face] for face in FACES), folder)
+
+
+@lru_cache(maxsize=None)
+def _load_faces(files: tuple[Path, ...], folder: Path) -> FontSet:
+    """One FontSet per family however many layouts name it: a CJK family's character set
+    alone is 2 MB."""
+    paths = dict(zip(FACES, files))
     names, charsets = {}, []
     for face in FACES:
         names[face], charset = _register(paths[face], folder)
@@ -83,7 +93,8 @@ def _load(paths: dict[str, Path], folder: Path) -> FontSet:
     addMapping(family, 1, 1, names["bold_italic"])
     for face in FACES[1:]:  # markup inside a bold heading must stay in the family too
         addMapping(names[face], 0, 0, names[face])
-    return FontSet(**names, charset=frozenset.intersection(*charsets),
+    same = all(c == charsets[0] for c in charsets)  # one set, not a copy (2 MB for a CJK family)
+    return FontSet(**names, charset=charsets[0] if same else frozenset.intersection(*charsets),
                    files=tuple(dict.fromkeys(paths[f] for f in FACES)))
 
 
@@ -192,9 +203,13 @@ def covers(name: str, text: str) -> bool:
     return all(ord(c) in charset or c.isspace() for c in text)
 
 
-@lru_cache(maxsize=None)
+_CHARSETS: dict[str, frozenset[int]] = {}  # registered face name -> the characters it draws
+
+
 def _charset(name: str) -> frozenset[int]:
-    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+    if name not in _CHARSETS:  # a face registered elsewhere (ReportLab's own)
+        _CHARSETS[name] = frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+    return _CHARSETS[name]
 
 
 def runs(name: str, text: str) -> list[tuple[str, str]]:

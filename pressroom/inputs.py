@@ -190,9 +190,25 @@ def read_bytes(path: Path, root: Path | None, limit: int) -> bytes:
 
 def hash_file(path: Path, root: Path | None = None, limit: int = limits.MAX_OTHER_BYTES) -> str:
     """sha256 read in chunks, so a large file never sits in memory whole."""
+    return hash_and_stat(path, root, limit)[0]
+
+
+def hash_and_stat(path: Path, root: Path | None = None,
+                  limit: int = limits.MAX_OTHER_BYTES) -> tuple[str, os.stat_result]:
+    """`hash_file`, with the file's status taken before it was read (see state.DigestCache)."""
     fd, _ = _open_checked(path, root, limit)
+    info = os.fstat(fd)
     digest = hashlib.sha256()
     with os.fdopen(fd, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+    return digest.hexdigest(), info
+
+
+def file_status(path: Path) -> os.stat_result | None:
+    """The status of the file a path leads to (links followed), None when there is none;
+    nothing is read."""
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None

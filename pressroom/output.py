@@ -46,6 +46,21 @@ def _write(path: Path, data: bytes, sync: bool = True) -> None:
             os.fsync(handle.fileno())
 
 
+def write_cache(path: Path, data: bytes) -> None:
+    """A file only kept to save work (state.DigestCache): written whole under a name of its
+    own, then renamed into place, so a reader never sees half of it; no fsync, and a folder
+    that cannot be written only costs the saving."""
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        _write(part, data, sync=False)
+        os.replace(part, path)
+    except OSError:
+        try:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import REPO, snapshot
 from pressroom.output import OutputLock
+from pressroom.state import DIGESTS
 from pressroom.watch import watch
 
 
@@ -27,6 +28,62 @@ def test_no_change_rebuild_does_nothing(previous, run):
     result = run("--out", previous)
     assert result.code == 0 and result.out.startswith("nothing to do")
     assert snapshot(previous) == before
+
+
+def test_an_edit_keeping_size_and_mtime_is_noticed_though_digests_are_cached(small, tmp_path):
+    """The no-change check reuses the digests of files whose status is unchanged; a same-size
+    edit with its mtime put back (cp -p, rsync -t) still moves the ctime, so it rebuilds.
+    (In a process of its own: an edited font registered here would replace the real one.)"""
+    fonts, out = tmp_path / "fonts", tmp_path / "out"
+    shutil.copytree(REPO / "fonts", fonts)
+    argv = ["--content", small.content, "--layouts", small.layouts, "--fonts", fonts, "--out", out, "--jobs", "1"]
+    code = ("import sys; from pathlib import Path; from pressroom.cli import main; "
+            "from pressroom.state import DigestCache; "
+            "DigestCache.SETTLE_NS = 0; "  # trust files at once, as once they are old
+            f"sys.exit(main(sys.argv[1:], root=Path({str(REPO)!r})))")
+
+    def build() -> str:
+        result = subprocess.run([sys.executable, "-c", code, *map(str, argv)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    build()
+    assert build().startswith("nothing to do")
+    font = fonts / "AtkinsonHyperlegible-Regular.ttf"
+    procedure = small.content / "procedures/discectomy.yaml"
+    cached = json.loads((out / DIGESTS).read_text())["files"]
+    assert {str(font), str(procedure)} <= set(cached)
+    for path, old, new in ((procedure, b"title: Discectomy", b"title: DISCECTOMY"),
+                           (font, "Copyright".encode("utf-16-be"), "COPYRIGHT".encode("utf-16-be"))):
+        before = path.stat()
+        data = path.read_bytes()
+        path.write_bytes(data.replace(old, new, 1))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+        assert path.read_bytes() != data
+        output = build()
+        assert "built" in output and "discectomy" in output, output
+        assert build().startswith("nothing to do")
+
+
+def test_digests_of_files_changed_moments_ago_are_not_kept(small, tmp_path):
+    """A file changed within the last seconds may change again within the same timestamp
+    tick, unseen: its digest is read again until it has settled."""
+    assert small.run("--quiet").code == 0
+    assert small.run().out.startswith("nothing to do")
+    cached = json.loads((tmp_path / "out" / DIGESTS).read_text())["files"]
+    assert str(REPO / "fonts/AtkinsonHyperlegible-Regular.ttf") in cached  # settled long ago
+    assert not [key for key in cached if key.startswith(str(tmp_path))]  # copied and built just now
+
+
+def test_no_change_run_imports_no_renderer(previous):
+    """"Nothing to do" is answered before ReportLab and the renderers are imported."""
+    code = ("import sys; from pathlib import Path; from pressroom.cli import main; "
+            f"code = main(['--out', {str(previous)!r}], root=Path({str(REPO)!r})); "
+            "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'yaml', 'pypdf') "
+            "or m in ('pressroom.build', 'pressroom.render')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout
 
 
 def test_touching_one_procedure_rebuilds_only_what_uses_it(content, previous, run, tmp_path):

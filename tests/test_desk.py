@@ -378,7 +378,7 @@ def test_nothing_spools_to_a_temporary_file(app, monkeypatch):
     try:
         session = Session(server.url)
         session.csrf("/list")
-        rows = "".join(f"Patient {i},discectomy,en,,yes,,{'n' * 290}\n" for i in range(110))
+        rows = "".join(f"Patient {i},discectomy,en,,yes,,{'n' * 290}\n" for i in range(140))  # copies over 1 MB
         status, headers, body = session.post("/list", {}, {"csv": ("l.csv", (
             "name,procedure,language,paper,large_print,procedure_date,note\n" + rows).encode())})
         assert status == 200 and len(body) > 1024 * 1024  # over waitress's default response spool

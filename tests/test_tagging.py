@@ -14,6 +14,7 @@ import pytest
 import yaml
 from PIL import ImageChops
 from pypdf import PdfReader
+from pypdf.generic import StreamObject
 
 from conftest import REPO, copy_layouts
 from pdfstructure import Element, marked_text, read_aloud, structure
@@ -41,6 +42,20 @@ def test_every_screen_document_passes_pdf_ua_1(built):
         if not report.is_compliant:
             failures[path.relative_to(built).as_posix()] = [f.rule_id for f in report.failures]
     assert not failures, failures
+
+
+def test_screen_documents_pack_their_small_objects(built):
+    """Tagged files keep their many small objects (structure elements, annotations, font
+    dictionaries) in compressed object streams with a cross-reference stream (PDF 1.5), and
+    never a stream inside one (the PDF standard forbids it; readers then miss fonts)."""
+    for path in screen_documents(built):
+        reader = PdfReader(path)
+        data = path.read_bytes()
+        packed = reader.xref_objStm
+        assert reader.pdf_header == "%PDF-1.5" and b"\nxref\n" not in data, path
+        assert len(packed) > 50 and reader.trailer["/Root"].indirect_reference.idnum in packed, path
+        assert not [n for n in packed if isinstance(reader.get_object(n), StreamObject)], path
+        assert b"ASCII85Decode" not in data, path
 
 
 def test_print_files_stay_untagged_and_claim_nothing(built):

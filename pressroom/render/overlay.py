@@ -54,7 +54,7 @@ from .. import model as m
 from ..jobs import Rendered
 from .common import Context, RenderError, Styles
 from .prepared import prepared_box
-from .tagging import SLOT_MARK, Node, mark_slot, node_of, spliced_structure, tagged_canvas
+from .tagging import SLOT_MARK, Node, classic_files, mark_slot, node_of, spliced_structure, tagged_canvas
 
 BASES = 32  # leaflets kept set, one per (document, box height): about 100 KB each
 
@@ -215,7 +215,8 @@ def _box_pdf(framed, ctx: Context, base: _Base):
                  pageCompression=0)  # _splice compresses what it keeps, and only that
     framed.drawOn(canv, base.x, base.y)
     canv.showPage()
-    canv.save()
+    with classic_files():
+        canv.save()
     return buffer.getvalue(), canv
 
 
@@ -315,7 +316,8 @@ def _base_for(proc: m.Procedure, ctx: Context, words: Callable[[], tuple], heigh
             return found[2]
     slot = _Slot(height)
     try:
-        rendered = render_leaflet(proc, ctx, words(), slot=slot)
+        with classic_files():
+            rendered = render_leaflet(proc, ctx, words(), slot=slot)
     except RenderError:  # too tall or too long with a box this tall: a full render says so in
         rendered = None  # its words, or splits a box taller than a page where a slot cannot
     base = None
