@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .jobs import Job
+from .memo import private
 from .patient import ORDER_COLUMNS, FieldProblem, Patient, PatientError, Row, read_patient, yes_no
 
 
@@ -170,7 +171,8 @@ class Leaflets:
         from .render.common import RenderError
         job = self.jobs[document]
         try:
-            rendered = job.personal.render(patient)
+            with private():
+                rendered = job.personal.render(patient)
         except LayoutError as exc:
             raise CopyError(_layout_words(exc)) from None
         except RenderError as exc:
@@ -205,7 +207,8 @@ class Leaflets:
         jobs = [self.jobs[order.document] for order in orders]
         from .layout import LayoutError
         try:
-            data, _, pages = render_batch([job.personal.part(order.patient) for job, order in zip(jobs, orders)])
+            with private():
+                data, _, pages = render_batch([job.personal.part(order.patient) for job, order in zip(jobs, orders)])
         except CopyTooLong as exc:
             raise PatientError([FieldProblem(orders[exc.index].row, "note", str(exc))]) from None
         except LayoutError as exc:

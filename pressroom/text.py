@@ -19,7 +19,7 @@ import re
 import types
 from bisect import bisect_left
 from collections.abc import MappingView
-from functools import lru_cache, wraps
+from functools import wraps
 from xml.sax.saxutils import escape
 
 import jinja2
@@ -28,6 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .limits import (MAX_TEMPLATE_EXPONENT, MAX_TEMPLATE_RANGE, MAX_TEMPLATE_SECONDS,
                      MAX_TEMPLATE_WORK, MAX_TEXT)
+from .memo import remembered
 
 
 class TextError(ValueError):
@@ -261,7 +262,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 _ENV = _Sandbox()
 
 
-@lru_cache(maxsize=1024)
+@remembered(1024)
 def _template(raw: str):
     """One compiled template per distinct source: every leaflet repeats the same few
     (`{{ clinic.emergency }}`), and compiling costs far more than rendering."""
@@ -341,7 +342,7 @@ _TEL = re.compile(r"\+?[0-9][0-9().-]*")
 _NOT_IN_LINKS = set("\"'<>\\`")  # they end attributes and tags; no real address needs them
 
 
-@lru_cache(maxsize=8192)
+@remembered(8192)
 def to_markup(text: str, link_color: str) -> tuple[str, str]:
     """Return (ReportLab markup, plain text) for one rendered content string (remembered:
     documents made from one source share most of their strings)."""

@@ -162,6 +162,31 @@ def test_the_bases_hold_no_patient_data(leaflets):
     assert b"Zyxwvut" not in copy.data  # in the copy it is only drawn, in its subset's codes
 
 
+def _memos() -> tuple:
+    """What every process-wide memo holds (pressroom.memo names them all)."""
+    from pressroom import memo
+    from pressroom.render import tagging
+    return [cached.cache_info().currsize for cached in memo.MEMOS], set(tagging._PARSED), set(tagging._SUBSETS)
+
+
+def test_no_memo_learns_a_patient(leaflets):
+    """Copies, a list and a two-core run for a fake patient with letters the leaflet never
+    uses leave every memo as it was: nothing of the patient outlives the request."""
+    from pressroom.personalise import Order
+    document = "en/letter/leaflet-discectomy.pdf"
+    leaflets.copy(document, patient_for(leaflets, document, {"name": "Ann Lee"}))
+    before = _memos()
+    fake = {"name": "Ždžyxwvut Łestpatient-Fake", **FULL, "note": "Ño jewellery, Ždžyxwvut."}
+    patient = patient_for(leaflets, document, fake)
+    assert spliced(leaflets.copy(document, patient).data)
+    leaflets.copies([Order(1, document, patient), Order(2, document, patient)], 2)
+    leaflets.batch([Order(1, document, patient), Order(2, "es/letter/leaflet-spinal-fusion.pdf",
+                                                       patient_for(leaflets, "es/letter/leaflet-spinal-fusion.pdf",
+                                                                   fake))])
+    assert _memos() == before
+    assert "Ždž" not in repr(_memos())
+
+
 def test_bases_are_bounded(leaflets, monkeypatch):
     monkeypatch.setattr(overlay, "BASES", 2)
     overlay.clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 
 from xml.sax.saxutils import unescape
 
@@ -15,6 +14,7 @@ from .. import model as m
 from ..jargon import glossary_terms_used, texts
 from ..jobs import Job, Personal, Rendered, output_name
 from ..layout import require_counts
+from ..memo import remembered
 from .common import (Context, press_inks, RenderError, check_edition, Styles, band_middle, box, build_pdf, color,
                      doc_settings, draw_line, page_canvas, esc, furniture_canvas, holding, KeepTail, language_help,
                      para, procedure_flowables, review_line,
@@ -199,7 +199,7 @@ def _lines(pieces: list[str], style, width: float, align: int = 0) -> _Lines:
     return _set_lines(tuple(pieces), style, width, style.min_size, align)
 
 
-@lru_cache(maxsize=512)
+@remembered(512)
 def _set_lines(pieces: tuple[str, ...], style, width: float, low: float, align: int) -> _Lines:
     """Fitted once per process: every leaflet of a layout has the same clinic band, and its
     later band differs only by title (a style is one object per layout, see Styles.of).

@@ -37,6 +37,8 @@ from reportlab.platypus.frames import Frame
 from reportlab.platypus.paragraph import Paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from ..memo import learning, remembered
+
 # Roles whose drawing is content (a marked-content sequence); the rest only group.
 LEAVES = frozenset({"P", "H1", "H2", "H3", "H4", "H5", "H6", "Lbl", "LBody", "Caption", "Figure",
                     "TOCI", "Span", "TH", "TD"})
@@ -163,7 +165,7 @@ def _to_unicode_cmap(fontname, subset):
     return _cmap(fontname, tuple(subset))
 
 
-@lru_cache(maxsize=512)
+@remembered(512)
 def _cmap(fontname: str, subset: tuple[int, ...]) -> str:
     """Written once per subset in a process (its name is derived from what it holds)."""
     used = [(i, v) for i, v in enumerate(subset) if v]
@@ -569,6 +571,8 @@ def _make_subset(self, subset):
     known = _SUBSETS.get(key)
     if known is None or known[0] is not self:
         data = _ttf_make_subset(self, subset)
+        if not learning():  # a patient's name is being set: its letters are not kept
+            return data
         if _SUBSET_BYTES + len(data) > _SUBSETS_MOST:  # a few MB at most (peak memory counts)
             _SUBSETS.clear()
             _SUBSET_BYTES = 0
@@ -894,7 +898,7 @@ def _para_setup(self, text, style, bulletText, frags, cleaner):
             self.debug = 0
             return
     _parse(self, text, style, bulletText, frags, cleaner)
-    if key is not None and (self.bulletText is None or isinstance(self.bulletText, str)):
+    if key is not None and learning() and (self.bulletText is None or isinstance(self.bulletText, str)):
         if len(_PARSED) >= _PARSED_MOST:
             _PARSED.clear()
         _PARSED[key] = (style, self.text, self.style, self.bulletText, [_copy(f) for f in self.frags])
