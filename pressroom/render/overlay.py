@@ -54,6 +54,7 @@ from .. import model as m
 from ..jobs import Rendered
 from .common import Context, RenderError, Styles
 from .prepared import prepared_box
+from . import xref
 from .tagging import SLOT_MARK, Node, classic_files, mark_slot, node_of, spliced_structure, tagged_canvas
 
 BASES = 32  # leaflets kept set, one per (document, box height): about 100 KB each
@@ -160,8 +161,9 @@ class _Base:
     """A leaflet set with room for a box of one height, ready to take any patient's box.
     Catalogue content only: it is made before any box is drawn."""
 
-    header: bytes
-    chunks: tuple[bytes, ...]
+    fixed: bytes        # the file up to the copy's own objects: every object a copy keeps as it is
+    where: dict         # their cross-reference entries
+    next: int           # the first object number free for a copy's own
     root: int
     info: int
     pages: int
@@ -170,7 +172,7 @@ class _Base:
     page: int           # page 1's object, and its dictionary
     page_body: bytes
     contents: int       # page 1's content stream (becomes the part before the box)
-    suffix: bytes       # the part after the box: a stream object numbered after the base's
+    suffix: int         # the part after the box (a stream object in `fixed`)
     fonts_body: bytes   # page 1's font resources
     document: int       # the Document element, and its body
     document_body: bytes
@@ -197,9 +199,31 @@ def _make_base(data: bytes, pages: int, x: float, y: float) -> _Base:
     chunks = list(pdf.chunks)
     # between leaves an artifact is open: close it before the box, open it again after
     chunks[contents - 1] = _stream(contents, parts[0] + b"\nEMC\n")
-    after = _stream(len(chunks) + 1, b"/Artifact BMC\n" + parts[1])
-    return _Base(pdf.header, tuple(chunks), pdf.root, pdf.info, pages, x, y, page, page_body, contents, after,
-                 pdf.body(fonts), document, pdf.body(document), tree, tree_body, close, first_mcid)
+    suffix = len(chunks) + 1
+    chunks.append(_stream(suffix, b"/Artifact BMC\n" + parts[1]))
+    # what every copy keeps, written once: streams whole, the rest packed in object streams
+    header = re.sub(rb"^%PDF-1\.[0-4]", b"%PDF-1.5", pdf.header)
+    kept = [(num, chunk) for num, chunk in enumerate(chunks, start=1) if num not in (page, document, tree)]
+    out, where = [header], {}
+    at = len(header)
+    plain = []
+    for num, chunk in kept:
+        body = chunk[chunk.index(b"\n") + 1:-len(b"endobj\n")]
+        if body.rstrip().endswith(b"endstream"):
+            where[num] = (1, at, 0)
+            out.append(chunk)
+            at += len(chunk)
+        else:
+            plain.append((num, body))
+    packs, packed = xref.pack(plain, len(chunks) + 1)
+    where.update(packed)
+    for num, whole in packs:
+        where[num] = (1, at, 0)
+        out.append(whole)
+        at += len(whole)
+    return _Base(b"".join(out), where, len(chunks) + len(packs) + 1, pdf.root, pdf.info, pages, x, y, page,
+                 page_body, contents, suffix, pdf.body(fonts), document, pdf.body(document), tree, tree_body, close,
+                 first_mcid)
 
 
 def _box_pdf(framed, ctx: Context, base: _Base):
@@ -235,8 +259,7 @@ def _splice(base: _Base, box: bytes, canv, sect: Node) -> bytes:
 
     # the box's objects: its fonts, then its structure elements, numbered after the base's
     number = {page: base.page}
-    size = len(base.chunks)
-    suffix, font_dict, content = size + 1, size + 2, size + 3
+    suffix, font_dict, content = base.suffix, base.next, base.next + 1
     todo = [int(ref) for _, ref in fonts]
     order = []
     while todo:
@@ -275,27 +298,36 @@ def _splice(base: _Base, box: bytes, canv, sect: Node) -> bytes:
     tree_body = (base.tree_body[:base.tree_close] + b"".join(b"%d 0 R " % owner for owner in owners)
                  + base.tree_body[base.tree_close:])
 
-    chunks = list(base.chunks)
-    chunks[base.page - 1] = _chunk(base.page, page_body)
-    chunks[base.document - 1] = _chunk(base.document, document_body)
-    chunks[base.tree - 1] = _chunk(base.tree, tree_body)
-    chunks += [base.suffix, _chunk(font_dict, fonts_body),
-               _stream(content, b"q\n" + drawing + b"\nQ\n", _FAST)] + added + elements
+    chunks = [_chunk(base.page, page_body), _chunk(base.document, document_body), _chunk(base.tree, tree_body),
+              _chunk(font_dict, fonts_body), _stream(content, b"q\n" + drawing + b"\nQ\n", _FAST)] + added + elements
     return _write(base, chunks)
 
 
 def _write(base: _Base, chunks: list[bytes]) -> bytes:
-    offsets, at = [], len(base.header)
+    """The copy: the base's fixed part, then the copy's own objects (streams whole, the rest
+    in one object stream), then the cross-reference stream."""
+    where, out, at = dict(base.where), [base.fixed], len(base.fixed)
+    plain, last = [], 0
     for chunk in chunks:
-        offsets.append(at)
-        at += len(chunk)
-    body = b"".join([base.header] + chunks)
+        num = int(chunk[:chunk.index(b" ")])
+        last = max(last, num)
+        body = chunk[chunk.index(b"\n") + 1:-len(b"endobj\n")]
+        if body.rstrip().endswith(b"endstream"):
+            where[num] = (1, at, 0)
+            out.append(chunk)
+            at += len(chunk)
+        else:
+            plain.append((num, body))
+    packs, packed = xref.pack(sorted(plain), last + 1, 6)
+    where.update(packed)
+    for num, whole in packs:
+        where[num] = (1, at, 0)
+        out.append(whole)
+        at += len(whole)
+    body = b"".join(out)
     digest = hashlib.md5(body, usedforsecurity=False).hexdigest().encode()
-    xref = b"".join([b"xref\n0 %d\n0000000000 65535 f \n" % (len(chunks) + 1)]
-                    + [b"%010d 00000 n \n" % offset for offset in offsets])
-    trailer = (b"trailer\n<<\n/ID \n[<%s><%s>]\n/Info %d 0 R\n/Root %d 0 R\n/Size %d\n>>\nstartxref\n%d\n%%%%EOF\n"
-               % (digest, digest, base.info, base.root, len(chunks) + 1, at))
-    return body + xref + trailer
+    return body + xref.xref_stream(last + len(packs) + 1, where, at, b"%d 0 R" % base.root, b"%d 0 R" % base.info,
+                                   b"[<%s><%s>]" % (digest, digest), 6)
 
 
 # -- the bases -------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import re
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +37,7 @@ from reportlab.platypus.paragraph import Paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..memo import learning, remembered
+from . import xref
 
 # Roles whose drawing is content (a marked-content sequence); the rest only group.
 LEAVES = frozenset({"P", "H1", "H2", "H3", "H4", "H5", "H6", "Lbl", "LBody", "Caption", "Figure",
@@ -593,7 +593,6 @@ ttfonts.TTFontFace.makeSubset = _make_subset
 # streams in ASCII85, a 7-bit transport of old that costs a quarter more bytes.
 
 pdfdoc.rl_config.useA85 = 0  # page, form and image streams as plain binary Flate (ASCII85 adds a quarter)
-_OBJECTS_PER_STREAM = 200
 _ID_ARRAY = re.compile(rb"\[[^\]]*\]")
 _rl_format = pdfdoc.PDFDocument.format
 
@@ -634,32 +633,14 @@ def _format(self) -> bytes:
     out = pdfdoc.PDFFile(self._pdfVersion)
     where: dict[int, tuple[int, int, int]] = {}  # number -> xref entry (type, field 2, field 3)
     for number, body in streams:
-        where[number] = (1, out.add(b"%d 0 obj\n%s%sendobj\n" % (number, body, b"" if body.endswith(b"\n") else b"\n")), 0)
-    next_number = len(self.numberToId) + 1
-    for start in range(0, len(packed), _OBJECTS_PER_STREAM):
-        chunk = packed[start:start + _OBJECTS_PER_STREAM]
-        heads, bodies, offset = [], [], 0
-        for index, (number, body) in enumerate(chunk):
-            heads.append(b"%d %d" % (number, offset))
-            bodies.append(body)
-            offset += len(body) + 1
-            where[number] = (2, next_number, index)
-        head = b" ".join(heads) + b"\n"
-        data = zlib.compress(head + b"\n".join(bodies) + b"\n", 9)
-        where[next_number] = (1, out.add(
-            b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s\n"
-            b"endstream\nendobj\n" % (next_number, len(chunk), len(head), len(data), data)), 0)
-        next_number += 1
-    xref_number = next_number
-    where[xref_number] = (1, out.offset, 0)
-    table = b"".join(b"%c%s%s" % (kind, field.to_bytes(4, "big"), third.to_bytes(2, "big"))
-                     for kind, field, third in [(0, 0, 0xFFFF)] + [where[n] for n in range(1, xref_number + 1)])
-    table = zlib.compress(table, 9)
+        where[number] = (1, out.add(xref.chunk(number, body)), 0)
+    packs, packed_where = xref.pack(packed, len(self.numberToId) + 1)
+    where.update(packed_where)
+    for number, whole in packs:
+        where[number] = (1, out.add(whole), 0)
     ident = _ID_ARRAY.search(self.ID()).group()
-    out.add(b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %s /Info %s /ID %s /Filter /FlateDecode "
-            b"/Length %d >>\nstream\n%s\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n"
-            % (xref_number, xref_number + 1, root.format(self), info.format(self), ident, len(table), table,
-               where[xref_number][1]))
+    out.add(xref.xref_stream(len(self.numberToId) + len(packs) + 1, where, out.offset, root.format(self),
+                             info.format(self), ident))
     return out.format(self)
 
 
