@@ -149,7 +149,8 @@ def test_brochure_reads_in_folded_order(built):
     assert headings == ([("H1", brochure["title"])] + [("H2", p["heading"]) for p in brochure["panels"]]
                         + [("H2", "Contact us")])
     assert read[0] == ("P", "Riverside Spine Center")  # the cover, then inside, then the back
-    assert read[-1][1].startswith("RSC-BR-001")
+    assert read[-2][1].startswith("RSC-BR-001")  # version 2 awaits its sign-off: DRAFT last
+    assert read[-1][1] == "DRAFT — not yet clinically reviewed"
     figures = [text for role, text in read if role == "Figure"]
     assert len(figures) >= 2 and all(figures)
 
