@@ -74,7 +74,17 @@ def _paths(folder: Path, faces: dict, upright: bool) -> dict[str, Path]:
 
 
 def _load(paths: dict[str, Path], folder: Path) -> FontSet:
-    return _load_faces(tuple(paths[face] for face in FACES), folder)
+    fontset = _load_faces(tuple(paths[face] for face in FACES), folder)
+    # ReportLab's family mapping is global: mapped again on every load, as another layout
+    # naming the same regular face with other faces may have mapped it since
+    family = fontset.regular
+    addMapping(family, 0, 0, fontset.regular)
+    addMapping(family, 1, 0, fontset.bold)
+    addMapping(family, 0, 1, fontset.italic)
+    addMapping(family, 1, 1, fontset.bold_italic)
+    for face in FACES[1:]:  # markup inside a bold heading must stay in the family too
+        addMapping(fontset.face(face), 0, 0, fontset.face(face))
+    return fontset
 
 
 @lru_cache(maxsize=None)
@@ -86,13 +96,6 @@ def _load_faces(files: tuple[Path, ...], folder: Path) -> FontSet:
     for face in FACES:
         names[face], charset = _register(paths[face], folder)
         charsets.append(charset)
-    family = names["regular"]
-    addMapping(family, 0, 0, names["regular"])
-    addMapping(family, 1, 0, names["bold"])
-    addMapping(family, 0, 1, names["italic"])
-    addMapping(family, 1, 1, names["bold_italic"])
-    for face in FACES[1:]:  # markup inside a bold heading must stay in the family too
-        addMapping(names[face], 0, 0, names[face])
     same = all(c == charsets[0] for c in charsets)  # one set, not a copy (2 MB for a CJK family)
     return FontSet(**names, charset=charsets[0] if same else frozenset.intersection(*charsets),
                    files=tuple(dict.fromkeys(paths[f] for f in FACES)))
