@@ -198,20 +198,28 @@ def _box(page, text: str) -> tuple[float, float, float, float]:
 LONG_FRONT = "The front of the body, toward the belly"
 
 
-@pytest.mark.render
-def test_a_label_that_wraps_never_runs_into_the_caption(tmp_path, capsys):
-    """A label set on more lines than the designer's (here the spine's 'Front', the lowest
-    label, made a long phrase) pushes the caption down: on the rendered page the label's
-    words end above the caption's, in the guide and in both booklets."""
-    content, layouts = tree(tmp_path, "spine")
+@pytest.fixture(scope="module")
+def long_front(tmp_path_factory) -> Path:
+    """The Letter guide and both booklets, the spine's 'Front' label made a long phrase
+    (built once for the tests below): the folder of their English PDFs."""
+    tmp = tmp_path_factory.mktemp("long-front")
+    content, layouts = tree(tmp, "spine")
     for name in ("guide-booklet-half-letter.yaml", "guide-booklet-a5.yaml"):
         shutil.copy(REPO / "layouts" / name, layouts / name)
     words = layouts / "strings/en.yaml"
     words.write_text(words.read_text().replace("fig_front: Front", f"fig_front: {LONG_FRONT}"))
-    code, err = build(capsys, content, layouts, tmp_path / "out")
-    assert code == 0, err
+    assert main([str(a) for a in ("--content", content, "--layouts", layouts, "--fonts", REPO / "fonts",
+                                  "--out", tmp / "out", "--jobs", "1", "--quiet")], root=REPO) == 0
+    return tmp / "out/en"
+
+
+@pytest.mark.render
+def test_a_label_that_wraps_never_runs_into_the_caption(long_front):
+    """A label set on more lines than the designer's (here the spine's 'Front', the lowest
+    label, made a long phrase) pushes the caption down: on the rendered page the label's
+    words end above the caption's, in the guide and in both booklets."""
     for name in ("letter/guide.pdf", "half-letter/guide-booklet.pdf", "a5/guide-booklet.pdf"):
-        pdf = tmp_path / "out/en" / name
+        pdf = long_front / name
         page = pdfium.PdfDocument(pdf)[figure_page(pdf)]
         label, caption = _box(page, LONG_FRONT), _box(page, "Figure 1: A caption.")
         assert label[3] - label[1] > 30, name     # the label does wrap: three lines or more
@@ -271,22 +279,15 @@ def _lines_of(page, text: str) -> list[str]:
 
 
 @pytest.mark.render
-def test_a_label_in_a_narrow_figure_reads_as_phrases(tmp_path, capsys):
+def test_a_label_in_a_narrow_figure_reads_as_phrases(long_front):
     """Issue 14, item 4: a drawing scaled down for a narrow column scales its labels' widths,
     not their type, and the spine's 'Front' (56 pt wide as drawn, 38 pt in the booklets'
     version) would wrap a long phrase one word a line. The label widens away from its
     anchor (layouts: sizes.figure_label_min): in the guide and both booklets no line of it
     but the last holds a single word, and it takes at most one line per two words."""
-    content, layouts = tree(tmp_path, "spine")
-    for name in ("guide-booklet-half-letter.yaml", "guide-booklet-a5.yaml"):
-        shutil.copy(REPO / "layouts" / name, layouts / name)
-    words = layouts / "strings/en.yaml"
-    words.write_text(words.read_text().replace("fig_front: Front", f"fig_front: {LONG_FRONT}"))
-    code, err = build(capsys, content, layouts, tmp_path / "out")
-    assert code == 0, err
     count = len(LONG_FRONT.split())
     for name in ("letter/guide.pdf", "half-letter/guide-booklet.pdf", "a5/guide-booklet.pdf"):
-        pdf = tmp_path / "out/en" / name
+        pdf = long_front / name
         page = pdfium.PdfDocument(pdf)[figure_page(pdf)]
         lines = [line for line in _lines_of(page, LONG_FRONT) if any(w in line for w in LONG_FRONT.split())]
         assert 2 <= len(lines) <= -(-count // 2), (name, lines)

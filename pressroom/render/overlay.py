@@ -103,13 +103,18 @@ class _Pdf:
 
     def body(self, num: int) -> bytes:
         """Object `num` without its `N 0 obj` and `endobj` lines."""
-        chunk = self.chunks[num - 1]
-        return chunk[chunk.index(b"\n") + 1:-len(b"endobj\n")]
+        return _numbered(self.chunks[num - 1])[1]
 
     def ref(self, num: int, key: bytes) -> int:
-        found = re.search(rb"/" + key + rb" (\d+) 0 R", self.dict_part(num))
+        return self._number(num, rb"/" + key + rb" (\d+) 0 R", f"no /{key.decode()} reference")
+
+    def first_kid(self, num: int, key: bytes) -> int:
+        return self._number(num, rb"/" + key + rb" \[ (\d+) 0 R", f"no /{key.decode()} array")
+
+    def _number(self, num: int, pattern: bytes, missing: str) -> int:
+        found = re.search(pattern, self.dict_part(num))
         if found is None:
-            raise _Unfit(f"no /{key.decode()} reference")
+            raise _Unfit(missing)
         return int(found[1])
 
     def dict_part(self, num: int) -> bytes:
@@ -117,11 +122,6 @@ class _Pdf:
         cut = body.find(b"\nstream\n")
         return body if cut < 0 else body[:cut]
 
-    def first_kid(self, num: int, key: bytes) -> int:
-        found = re.search(rb"/" + key + rb" \[ (\d+) 0 R", self.dict_part(num))
-        if found is None:
-            raise _Unfit(f"no /{key.decode()} array")
-        return int(found[1])
 
     def stream(self, num: int) -> bytes:
         """A content stream's data, decoded (ReportLab writes ASCII85 and Flate, or Flate)."""
@@ -146,13 +146,14 @@ class _Pdf:
         return tree, body, close, len(_REF.findall(body, start + 11, close))
 
 
-def _chunk(num: int, body: bytes) -> bytes:
-    return b"%d 0 obj\n" % num + body + b"endobj\n"
+def _numbered(chunk: bytes) -> tuple[int, bytes]:
+    """A whole `N 0 obj … endobj` as (N, what is between those lines)."""
+    return int(chunk[:chunk.index(b" ")]), chunk[chunk.index(b"\n") + 1:-len(b"endobj\n")]
 
 
 def _stream(num: int, data: bytes, level: int = -1) -> bytes:
     packed = zlib.compress(data, level)
-    return _chunk(num, b"<<\n/Filter [ /FlateDecode ] /Length %d\n>>\nstream\n" % len(packed) + packed
+    return xref.chunk(num, b"<<\n/Filter [ /FlateDecode ] /Length %d\n>>\nstream\n" % len(packed) + packed
                   + b"\nendstream\n")
 
 
@@ -203,25 +204,10 @@ def _make_base(data: bytes, pages: int, x: float, y: float) -> _Base:
     chunks.append(_stream(suffix, b"/Artifact BMC\n" + parts[1]))
     # what every copy keeps, written once: streams whole, the rest packed in object streams
     header = re.sub(rb"^%PDF-1\.[0-4]", b"%PDF-1.5", pdf.header)
-    kept = [(num, chunk) for num, chunk in enumerate(chunks, start=1) if num not in (page, document, tree)]
-    out, where = [header], {}
-    at = len(header)
-    plain = []
-    for num, chunk in kept:
-        body = chunk[chunk.index(b"\n") + 1:-len(b"endobj\n")]
-        if body.rstrip().endswith(b"endstream"):
-            where[num] = (1, at, 0)
-            out.append(chunk)
-            at += len(chunk)
-        else:
-            plain.append((num, body))
-    packs, packed = xref.pack(plain, len(chunks) + 1)
-    where.update(packed)
-    for num, whole in packs:
-        where[num] = (1, at, 0)
-        out.append(whole)
-        at += len(whole)
-    return _Base(b"".join(out), where, len(chunks) + len(packs) + 1, pdf.root, pdf.info, pages, x, y, page,
+    kept = [_numbered(chunk) for chunk in chunks]
+    parts, where, free = xref.place([(num, body) for num, body in kept if num not in (page, document, tree)],
+                                    len(header), len(chunks) + 1)
+    return _Base(header + b"".join(parts), where, free, pdf.root, pdf.info, pages, x, y, page,
                  page_body, contents, suffix, pdf.body(fonts), document, pdf.body(document), tree, tree_body, close,
                  first_mcid)
 
@@ -278,11 +264,11 @@ def _splice(base: _Base, box: bytes, canv, sect: Node) -> bytes:
         body = pdf.body(num)
         cut = body.find(b"\nstream\n")
         if cut < 0:
-            added.append(_chunk(number[num], _REF.sub(renumber, body)))
+            added.append(xref.chunk(number[num], _REF.sub(renumber, body)))
             continue
         head, packed = body[:cut], zlib.compress(pdf.stream(num), _FAST)
         head = re.sub(rb"/Length \d+", b"/Filter [ /FlateDecode ] /Length %d" % len(packed), _REF.sub(renumber, head))
-        added.append(_chunk(number[num], head + b"\nstream\n" + packed + b"\nendstream\n"))
+        added.append(xref.chunk(number[num], head + b"\nstream\n" + packed + b"\nendstream\n"))
     first = content + 1 + len(order)
     elements, owners = spliced_structure(canv, sect, base.document, base.page, first)
 
@@ -298,36 +284,21 @@ def _splice(base: _Base, box: bytes, canv, sect: Node) -> bytes:
     tree_body = (base.tree_body[:base.tree_close] + b"".join(b"%d 0 R " % owner for owner in owners)
                  + base.tree_body[base.tree_close:])
 
-    chunks = [_chunk(base.page, page_body), _chunk(base.document, document_body), _chunk(base.tree, tree_body),
-              _chunk(font_dict, fonts_body), _stream(content, b"q\n" + drawing + b"\nQ\n", _FAST)] + added + elements
+    chunks = [xref.chunk(base.page, page_body), xref.chunk(base.document, document_body),
+              xref.chunk(base.tree, tree_body), xref.chunk(font_dict, fonts_body),
+              _stream(content, b"q\n" + drawing + b"\nQ\n", _FAST)] + added + elements
     return _write(base, chunks)
 
 
 def _write(base: _Base, chunks: list[bytes]) -> bytes:
     """The copy: the base's fixed part, then the copy's own objects (streams whole, the rest
     in one object stream), then the cross-reference stream."""
-    where, out, at = dict(base.where), [base.fixed], len(base.fixed)
-    plain, last = [], 0
-    for chunk in chunks:
-        num = int(chunk[:chunk.index(b" ")])
-        last = max(last, num)
-        body = chunk[chunk.index(b"\n") + 1:-len(b"endobj\n")]
-        if body.rstrip().endswith(b"endstream"):
-            where[num] = (1, at, 0)
-            out.append(chunk)
-            at += len(chunk)
-        else:
-            plain.append((num, body))
-    packs, packed = xref.pack(sorted(plain), last + 1, 6)
-    where.update(packed)
-    for num, whole in packs:
-        where[num] = (1, at, 0)
-        out.append(whole)
-        at += len(whole)
-    body = b"".join(out)
+    own = sorted(_numbered(chunk) for chunk in chunks)
+    parts, where, free = xref.place(own, len(base.fixed), own[-1][0] + 1, 6)
+    body = base.fixed + b"".join(parts)
     digest = hashlib.md5(body, usedforsecurity=False).hexdigest().encode()
-    return body + xref.xref_stream(last + len(packs) + 1, where, at, b"%d 0 R" % base.root, b"%d 0 R" % base.info,
-                                   b"[<%s><%s>]" % (digest, digest), 6)
+    return body + xref.xref_stream(free, {**base.where, **where}, len(body), b"%d 0 R" % base.root,
+                                   b"%d 0 R" % base.info, b"[<%s><%s>]" % (digest, digest), 6)
 
 
 # -- the bases -------------------------------------------------------------------------

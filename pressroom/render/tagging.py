@@ -625,22 +625,16 @@ def _format(self) -> bytes:
         return _rl_format(self)
     self.encrypt.prepare(self)
     root, info = self.Reference(self.Catalog), self.Reference(self.info)
-    streams, packed = [], []
+    objects = []
     number = 0
     while (number := number + 1) in self.numberToId:  # formatting may register more objects
-        body = pdfdoc.format(self.idToObject[self.numberToId[number]], self, toplevel=1)
-        (streams if body.rstrip().endswith(b"endstream") else packed).append((number, body))
+        objects.append((number, pdfdoc.format(self.idToObject[self.numberToId[number]], self, toplevel=1)))
     out = pdfdoc.PDFFile(self._pdfVersion)
-    where: dict[int, tuple[int, int, int]] = {}  # number -> xref entry (type, field 2, field 3)
-    for number, body in streams:
-        where[number] = (1, out.add(xref.chunk(number, body)), 0)
-    packs, packed_where = xref.pack(packed, len(self.numberToId) + 1)
-    where.update(packed_where)
-    for number, whole in packs:
-        where[number] = (1, out.add(whole), 0)
+    parts, where, free = xref.place(objects, out.offset, len(self.numberToId) + 1)
+    for part in parts:
+        out.add(part)
     ident = _ID_ARRAY.search(self.ID()).group()
-    out.add(xref.xref_stream(len(self.numberToId) + len(packs) + 1, where, out.offset, root.format(self),
-                             info.format(self), ident))
+    out.add(xref.xref_stream(free, where, out.offset, root.format(self), info.format(self), ident))
     return out.format(self)
 
 

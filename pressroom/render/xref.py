@@ -37,6 +37,27 @@ def pack(objects: list[tuple[int, bytes]], first: int, level: int = 9) -> tuple[
     return streams, where
 
 
+def place(objects: list[tuple[int, bytes]], at: int, first: int, level: int = 9) -> tuple[list[bytes], dict, int]:
+    """`objects` ((number, body)) written from offset `at`: streams whole, the rest packed
+    in object streams numbered from `first`. Returns the bytes in file order, each object's
+    cross-reference entry, and the next free object number."""
+    out, where, plain = [], {}, []
+    for number, body in objects:
+        if body.rstrip().endswith(b"endstream"):
+            where[number] = (1, at, 0)
+            out.append(chunk(number, body))
+            at += len(out[-1])
+        else:
+            plain.append((number, body))
+    packs, packed = pack(plain, first, level)
+    where.update(packed)
+    for number, whole in packs:
+        where[number] = (1, at, 0)
+        out.append(whole)
+        at += len(whole)
+    return out, where, first + len(packs)
+
+
 def xref_stream(number: int, where: dict, at: int, root: bytes, info: bytes, ident: bytes, level: int = 9) -> bytes:
     """The cross-reference stream, object `number` at offset `at`, listing objects 1 to
     `number` (`where`: number -> (type, field 2, field 3)), and the end of the file."""
