@@ -188,9 +188,13 @@ class Leaflets:
         import multiprocessing
         global _WORK
         _WORK = (self, orders)
+        mine = len(orders) // workers  # this process makes its share too: one fork fewer
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                made = pool.map(_copy_at, range(len(orders)), chunksize=-(-len(orders) // workers))
+            with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                theirs = pool.map_async(_copy_at, range(mine, len(orders)),
+                                        chunksize=-(-(len(orders) - mine) // (workers - 1)))
+                made = [_copy_at(index) for index in range(mine)]
+                made += theirs.get()
         finally:
             _WORK = None
         for result in made:
