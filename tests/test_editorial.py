@@ -169,6 +169,28 @@ def test_addresses_break_only_after_slash_dot_at_or_hyphen(width):
                 assert a[-1] in "/.@-", (width, a, b)
 
 
+@pytest.mark.parametrize("width", [90, 120, 160, 240])
+def test_addresses_in_chinese_text_break_only_after_slash_dot_at_or_hyphen(width):
+    """The Chinese line breaker (render.tagging) breaks an address too long for its line as
+    Latin text does, not at the letter where the line ends ("example.or / g")."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+    from pressroom.fonts import load_fontset
+    import pressroom.render.common  # noqa: F401  (the line breakers)
+    fonts = load_fontset(REPO / "fonts", {"regular": "NotoSansCJKsc-Regular.ttf", "bold": "NotoSansCJKsc-Bold.ttf",
+                                          "italic": "NotoSansCJKsc-Regular.ttf",
+                                          "bold_italic": "NotoSansCJKsc-Bold.ttf"})
+    style = ParagraphStyle("zh", fontName=fonts.regular, fontSize=12, leading=16, wordWrap="CJK")
+    p = Paragraph(f"更多信息请访问 {URL} 了解。写信 {EMAIL} 。", style)
+    p.wrap(width, 10_000)
+    lines = ["".join(getattr(w, "text", "") for w in line.words) for line in p.blPara.lines]
+    for a, b in zip(lines, lines[1:]):
+        for address in (URL, EMAIL):
+            if a.split()[-1] + b.split()[0] in address:
+                assert a[-1] in "/.@-", (width, a, b)
+    assert any(a[-1] in "/.@-" for a in lines[:-1]), lines  # an address did break
+
+
 def test_shipped_pdfs_break_no_number_from_its_unit(built):
     unit = re.compile(r"^(°[CF]|hours?\b|days?\b|weeks?\b|horas?\b|días?\b|semanas?\b|pulgadas?\b|inch)")
     for pdf in sorted(built.rglob("*.pdf")):

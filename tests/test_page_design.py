@@ -316,3 +316,14 @@ def test_planned_white_space_stays_below_the_text(built, tmp_path):
     spread = _panel_feet(built / "en/letter/brochure-office.pdf")  # the same panels, spread
     assert feet[flap] > spread[flap] + 0.05  # no line of room between its blocks: all of it below
     assert all(abs(v - spread[place]) < 0.01 for place, v in feet.items() if place != flap)
+
+
+def test_no_footer_line_ends_on_a_separator(built):
+    """A footer piece (the review line "RSC-PL-002-VI · v1", an address) is never split at
+    its own ' · ': beside DRAFT, where the row is narrow, it goes whole to the row below."""
+    for pdf in sorted(built.rglob("leaflet-*.pdf")):
+        doc = pdfium.PdfDocument(pdf)
+        for index in range(len(doc)):
+            lines = doc[index].get_textpage().get_text_range().splitlines()
+            footer = [line for line in lines if line.startswith(("RSC-", "(555) 555-0142", "riverside-spine"))]
+            assert footer and not [line for line in footer if line.rstrip().endswith("·")], (pdf, index + 1, footer)

@@ -285,6 +285,9 @@ def _rows(pieces: list[str], font: str, size: float, widths: list[float]) -> tup
             rows[-1] += " · " + piece
             continue
         text = piece
+        width = stringWidth(text, font, size)
+        if width > room(len(rows)) and width <= room(len(rows) + 1):
+            rows.append("")  # beside DRAFT the row is narrow: the piece goes whole to the wider one below
         while stringWidth(text, font, size) > room(len(rows)):
             head, text = _split(text, font, size, room(len(rows)))
             rows.append(head)

@@ -827,12 +827,33 @@ def _cjk_lines(frags, max_widths, calc_bounds):
             if hasattr(u.frag, "lineBreak"):
                 forced = True
                 break
-        end = i if not overflow else (last_break if last_break is not None and last_break > start else i)
+        end = i if not overflow else (last_break if last_break is not None and last_break > start
+                                      else _address_cut(units, start, i) or i)
         emit(end, limit, forced)
         start = end
         while start < n and units[start].isspace():
             start += 1  # nor at the next one's start
     return _paragraph.ParaLines(kind=1, lines=lines)
+
+
+def _address_cut(units, start: int, at: int) -> int | None:
+    """Where a web or e-mail address too long for its line breaks, as in Latin text
+    (_address_breaks): after the last '/', '.', '@' or '-' before `at`; None for any other
+    word (then it is cut where the line ends)."""
+    def inside(unit) -> bool:
+        return bool(unit) and not unit.isspace() and not _breaks_between(unit)
+
+    first = at  # the whole word, though its head may be on the line before
+    while first > 0 and inside(units[first - 1]):
+        first -= 1
+    last = at
+    while last < len(units) and inside(units[last]):
+        last += 1
+    word = "".join(units[first:last])
+    if not _ADDRESS.fullmatch(word):
+        return None
+    return next((first + len(head) for head, _ in _address_breaks(word) or ()
+                 if start < first + len(head) <= at), None)
 
 
 def _break_lines_cjk(self, maxWidths):
