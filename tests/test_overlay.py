@@ -6,6 +6,7 @@ no patient data."""
 from __future__ import annotations
 
 import io
+import re
 
 import page as validator
 import pypdfium2 as pdfium
@@ -160,6 +161,31 @@ def test_the_bases_hold_no_patient_data(leaflets):
         assert form not in held
     assert FAKE not in repr(kept)
     assert b"Zyxwvut" not in copy.data  # in the copy it is only drawn, in its subset's codes
+
+
+def page_one_fonts(data: bytes) -> dict[str, set[str]]:
+    """Page 1's embedded fonts: resource name -> the characters its ToUnicode map gives."""
+    fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
+    maps = {name: font.get_object().get("/ToUnicode") for name, font in fonts.items()}
+    return {name: {bytes.fromhex(hex_).decode("utf-16-be")
+                   for hex_ in re.findall(r"<[0-9A-F]{2}> <([0-9A-F]{4,})>", cmap.get_data().decode())}
+            for name, cmap in maps.items() if cmap is not None}  # not the unused Helvetica
+
+
+def test_the_box_is_drawn_in_the_leaflets_own_subsets(leaflets):
+    """A name in letters the leaflet has adds no font, so the embedded fonts do not tell
+    which letters a name holds; letters the leaflet lacks get a subset of their own that
+    holds those letters only."""
+    document = "en/letter/leaflet-discectomy.pdf"
+    copy = lambda name: leaflets.copy(document, patient_for(leaflets, document, {"name": name, **FULL})).data  # noqa: E731
+    plain = page_one_fonts(copy("Ann Lee"))
+    assert page_one_fonts(copy("Bob Cray")) == plain and not any(name.startswith("/Box") for name in plain)
+    name = "Łucja Ødegård"
+    lacking = page_one_fonts(copy(name))
+    own = {key: chars for key, chars in lacking.items() if key not in plain}
+    assert own and all(key.startswith("/Box") for key in own)
+    assert {key: lacking[key] for key in plain} == plain
+    assert set().union(*own.values()) == set(name) - set().union(*plain.values()) == {"Ł", "Ø", "å"}
 
 
 def _memos() -> tuple:

@@ -16,9 +16,11 @@ Why it is the same copy as a full render (tests/test_overlay.py compares them):
   drawn where the slot was, by the same flowables, so every mark lands on the same pixel,
   and text is extracted in the same order (after the title).
 - The box is drawn on a one-page tagged canvas of its own, saved by ReportLab without a
-  structure tree; its content and font subsets are taken from that file. The subsets are
-  the box's own objects (renamed /Box… in page 1's font resources), so any letter of a name
-  that the leaflet's subsets lack is embedded too, and the leaflet's subsets are untouched.
+  structure tree; its content is taken from that file. It is drawn in the leaflet's own
+  font subsets (tagging.share_subsets: the same codes and names), so a name in letters the
+  leaflet has adds no font, and the embedded fonts do not tell which letters a name holds.
+  A letter the leaflet lacks goes into a new subset, the box's own (renamed /Box… in page
+  1's font resources); the leaflet's subsets are untouched.
   Its structure elements (Sect > H2, P, Table …) are written straight into the copy
   (tagging.spliced_structure, as the document writer writes them) and join the Document
   right after the title's H1; its marked-content IDs continue page 1's (the ParentTree says
@@ -55,11 +57,12 @@ from ..jobs import Rendered
 from .common import Context, RenderError, Styles
 from .prepared import prepared_box
 from . import xref
-from .tagging import SLOT_MARK, Node, classic_files, mark_slot, node_of, spliced_structure, tagged_canvas
+from .tagging import (SLOT_MARK, Node, Subsets, classic_files, mark_slot, node_of, share_subsets, spliced_structure,
+                      subsets_kept, tagged_canvas)
 
 BASES = 32  # leaflets kept set, one per (document, box height): about 100 KB each
 
-# What a copy adds is compressed fast: its font subsets are made anew for every copy, where
+# What a copy adds is compressed fast: its content and any subset of its own are made anew, where
 # level 1 takes a third of the default's time for a file about 1 KB larger.
 _FAST = 1
 _REF = re.compile(rb"(?<![\d.])(\d+) 0 R\b")
@@ -181,9 +184,10 @@ class _Base:
     tree_body: bytes
     tree_close: int
     first_mcid: int     # page 1's marked-content IDs before the box's
+    subsets: dict       # font name -> Subsets: the leaflet's, which the box is drawn in
 
 
-def _make_base(data: bytes, pages: int, x: float, y: float) -> _Base:
+def _make_base(data: bytes, pages: int, x: float, y: float, subsets: dict[str, Subsets]) -> _Base:
     pdf = _Pdf(data)
     page = pdf.first_kid(pdf.ref(pdf.root, b"Pages"), b"Kids")
     page_body = pdf.body(page)
@@ -209,7 +213,7 @@ def _make_base(data: bytes, pages: int, x: float, y: float) -> _Base:
                                     len(header), len(chunks) + 1)
     return _Base(header + b"".join(parts), where, free, pdf.root, pdf.info, pages, x, y, page,
                  page_body, contents, suffix, pdf.body(fonts), document, pdf.body(document), tree, tree_body, close,
-                 first_mcid)
+                 first_mcid, subsets)
 
 
 def _box_pdf(framed, ctx: Context, base: _Base):
@@ -223,6 +227,7 @@ def _box_pdf(framed, ctx: Context, base: _Base):
     buffer = io.BytesIO()
     canv = maker(buffer, pagesize=(lay.width, lay.height), invariant=1, initialFontName=ctx.fonts.regular,
                  pageCompression=0)  # _splice compresses what it keeps, and only that
+    share_subsets(canv, base.subsets)
     framed.drawOn(canv, base.x, base.y)
     canv.showPage()
     with classic_files():
@@ -272,7 +277,7 @@ def _splice(base: _Base, box: bytes, canv, sect: Node) -> bytes:
     first = content + 1 + len(order)
     elements, owners = spliced_structure(canv, sect, base.document, base.page, first)
 
-    drawing = _FONT_NAME.sub(lambda match: b"/Box" + match[1], drawing)
+    drawing = _FONT_NAME.sub(_font_names(canv, base), drawing)
     fonts_body = base.fonts_body.rstrip()
     fonts_body = fonts_body[:-2].rstrip() + b"".join(b" /Box%s %d 0 R" % (name, number[int(ref)])
                                                      for name, ref in fonts) + b"\n>>\n"
@@ -288,6 +293,20 @@ def _splice(base: _Base, box: bytes, canv, sect: Node) -> bytes:
               xref.chunk(base.tree, tree_body), xref.chunk(font_dict, fonts_body),
               _stream(content, b"q\n" + drawing + b"\nQ\n", _FAST)] + added + elements
     return _write(base, chunks)
+
+
+def _font_names(canv, base: _Base) -> Callable:
+    """The box's font name -> the copy's: a subset the leaflet has keeps the leaflet's name;
+    the box's own subsets (letters the leaflet lacks) are renamed /Box…"""
+    font_of = {prefix.lstrip("/"): name for name, prefix in canv._doc.fontMapping.items()}
+
+    def rename(match) -> bytes:
+        prefix, _, n = match[1].decode().partition("+")
+        known = base.subsets.get(font_of.get(prefix))
+        if known is not None and n and int(n) < len(known.subsets):
+            return f"/{known.prefix}+{n}".encode()
+        return b"/Box" + match[1]
+    return rename
 
 
 def _write(base: _Base, chunks: list[bytes]) -> bytes:
@@ -319,7 +338,7 @@ def _base_for(proc: m.Procedure, ctx: Context, words: Callable[[], tuple], heigh
             return found[2]
     slot = _Slot(height)
     try:
-        with classic_files():
+        with classic_files(), subsets_kept() as subsets:
             rendered = render_leaflet(proc, ctx, words(), slot=slot)
     except RenderError:  # too tall or too long with a box this tall: a full render says so in
         rendered = None  # its words, or splits a box taller than a page where a slot cannot
@@ -327,7 +346,7 @@ def _base_for(proc: m.Procedure, ctx: Context, words: Callable[[], tuple], heigh
     if rendered is not None and len(slot.placed) == 1 and slot.placed[0][0] == 1:  # whole on page 1
         _, x, y = slot.placed[0]
         try:
-            base = _make_base(rendered.data, rendered.pages, x, y)
+            base = _make_base(rendered.data, rendered.pages, x, y, subsets)
         except _Unfit:
             base = None
     with _LOCK:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.frames import Frame
 from reportlab.platypus.paragraph import Paragraph
@@ -545,15 +545,72 @@ _ttf_add_objects = ttfonts.TTFont.addObjects
 
 
 def _add_objects(self, doc):
-    """ReportLab's addObjects, with `SUBSETN(n)` answering subset n's content tag."""
+    """ReportLab's addObjects, with `SUBSETN(n)` answering subset n's content tag; a file
+    drawn in shared subsets (`share_subsets`) embeds only the subsets after them."""
     state = self.state.get(doc)
+    kept = _KEPT.get()
+    if kept is not None and state is not None:
+        kept[self.fontName] = Subsets(state.internalName, dict(state.assignments),
+                                      tuple(tuple(codes) for codes in state.subsets))
+    shared = getattr(state, "pr_shared", 0)
+    if shared:
+        state.subsets = state.subsets[shared:]
     tags = [subset_tag(self.face._ttf_data, codes) for codes in (state.subsets if state else ())]
     numbered = ttfonts.SUBSETN
     ttfonts.SUBSETN = lambda n, *_: tags[n]
     try:
-        return _ttf_add_objects(self, doc)
+        _ttf_add_objects(self, doc)
     finally:
         ttfonts.SUBSETN = numbered
+    if shared:  # ReportLab numbered the file's own subsets from 0: give them the drawing's numbers
+        fonts = doc.idToObject["BasicFonts"].dict
+        for n in reversed(range(len(tags))):
+            font = fonts.pop(f"{state.internalName}+{n}")
+            font.Name = f"{state.internalName}+{n + shared}"
+            fonts[font.Name] = font
+
+
+# -- subsets shared with another file ---------------------------------------------------
+# render.overlay draws a patient's box on a page of its own and splices it into a leaflet
+# already made. The box is drawn in the leaflet's own subsets (the same codes), so a name
+# in letters the leaflet has needs no font of its own; letters it lacks go into new subsets,
+# the only ones the box's file embeds.
+
+@dataclass(frozen=True)
+class Subsets:
+    """One font's subsets in a file: their resource names' prefix (`F1` for /F1+0 …), and
+    ReportLab's record of them (character -> code, and each subset's characters)."""
+    prefix: str
+    assignments: dict
+    subsets: tuple
+
+
+_KEPT = contextvars.ContextVar("kept_subsets", default=None)
+
+
+@contextmanager
+def subsets_kept():
+    """Files saved inside report their fonts' subsets in the dict yielded (font name ->
+    Subsets); the last file saved wins."""
+    kept: dict[str, Subsets] = {}
+    token = _KEPT.set(kept)
+    try:
+        yield kept
+    finally:
+        _KEPT.reset(token)
+
+
+def share_subsets(canv, shared: dict[str, Subsets]) -> None:
+    """Call before drawing: each of these fonts starts from another file's subsets, so text
+    is drawn in that file's codes and names (/F1+0 …); new characters open a new subset."""
+    doc = canv._doc
+    for name, known in shared.items():
+        font = pdfmetrics.getFont(name)
+        state = font.state[doc] = ttfonts.TTFont.State(font._asciiReadable, font)
+        state.assignments = dict(known.assignments)
+        state.subsets = [list(codes) for codes in known.subsets]
+        state.nextCode = 256 * len(known.subsets)
+        state.pr_shared = len(known.subsets)
 
 
 ttfonts.TTFont.addObjects = _add_objects
