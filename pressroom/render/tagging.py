@@ -933,6 +933,7 @@ Paragraph.breakLinesCJK = _break_lines_cjk
 
 _rl_para_wrap = Paragraph.wrap
 _rl_para_split = Paragraph.split
+_rl_min_width = Paragraph.minWidth
 
 # Broken lines across paragraphs: leaflets of one set (and a catalogue's editions, and
 # guides quoting leaflets) set the same paragraph (same markup, style object and width)
@@ -942,7 +943,7 @@ _rl_para_split = Paragraph.split
 # as the break): a paragraph holding shared lines gets its own copies before anything that
 # changes them (a split at a page end, a break at another width, right-to-left drawing).
 _LINES: dict[tuple, tuple | None] = {}  # (parse key, class, width, extras) -> (style, its values, what
-_LINES_MOST = 20_000                      # wrap set), None when set once so far
+_LINES_MOST = 20_000                      # wrap set), None when set once so far; also minWidth's
 _WRAP_SETS = ("width", "_wrapWidths", "blPara", "height", "frags", "_width_max", "_hyphenations",
               "_splitLongWordCount")  # what Paragraph.wrap and breakLines set on a paragraph
 
@@ -1027,6 +1028,25 @@ def _remember_lines(self, key) -> None:
     self._pr_shared = True
 
 
+def _min_width(self):
+    """ReportLab's minWidth (its widest word: a table sizes its columns by it), shared like
+    the lines: by parse and style, while the paragraph has its parsed fragments."""
+    parsed = self.__dict__.get("_pr_parsed")
+    if parsed is None or parsed[1] is not self.frags:
+        return _rl_min_width(self)
+    key = (parsed[0], type(self), "minWidth")
+    hit = _LINES.get(key)
+    style = self.style
+    if hit is not None and hit[0] is style and hit[1] == style.__dict__:
+        return hit[2]
+    width = _rl_min_width(self)
+    if learning():
+        if len(_LINES) >= _LINES_MOST:
+            _LINES.clear()
+        _LINES[key] = (style, dict(style.__dict__), width)
+    return width
+
+
 def _para_split(self, availWidth, availHeight):
     _unshare(self)
     return _rl_para_split(self, availWidth, availHeight)
@@ -1034,3 +1054,4 @@ def _para_split(self, availWidth, availHeight):
 
 Paragraph.wrap = _para_wrap
 Paragraph.split = _para_split
+Paragraph.minWidth = _min_width
