@@ -95,3 +95,14 @@ def test_shared_lines_are_not_broken_again():
     other = Paragraph(TEXT, copy.copy(style))  # an equal style object: parsed and broken afresh
     other.breakLines = lambda w: calls.append(w) or Paragraph.breakLines(other, w)
     assert other.wrap(140, 1000)[1] == first.height and len(calls) == 2
+
+
+def test_a_shared_min_width_is_the_paragraphs_own(monkeypatch):
+    style = _style(7.5)
+    fresh = Paragraph(TEXT, style).minWidth()
+    assert fresh > 0
+    calls = []
+    real = tagging._paragraph._getFragWords
+    monkeypatch.setattr(tagging._paragraph, "_getFragWords", lambda *a: calls.append(a) or real(*a))
+    assert Paragraph(TEXT, style).minWidth() == fresh and not calls
+    assert Paragraph(TEXT, _style(15)).minWidth() > fresh and calls  # another style measures afresh
