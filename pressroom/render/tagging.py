@@ -13,8 +13,9 @@ versions; the PDF/UA validator in the tests guards them):
   MarkInfo and an XMP packet naming the title, language and PDF/UA part.
 
 It also names font subsets by their content, and remembers work documents share (a
-paragraph's parse per markup and style object, its broken lines per width, a subset font
-file per characters): output stays byte for byte what it was (tests/test_memos.py).
+paragraph's parse per markup and style object, its broken lines and widest word per parse
+and width, a subset font file per characters): output stays byte for byte what it was
+(tests/test_memos.py).
 
 Untagged documents (press and imposed print files) use a plain canvas: the patches are
 inert there, and nothing claims PDF/UA.
@@ -939,9 +940,11 @@ _rl_min_width = Paragraph.minWidth
 # guides quoting leaflets) set the same paragraph (same markup, style object and width)
 # again and again, and ReportLab breaks each afresh (issue 17: nine in ten breakLines).
 # A paragraph parsed through _PARSED's key and measured at a width breaks as the first one
-# did, so it takes that one's lines. The lines are shared, not copied (a copy costs as much
-# as the break): a paragraph holding shared lines gets its own copies before anything that
-# changes them (a split at a page end, a break at another width, right-to-left drawing).
+# did, so it takes that one's lines (kept from the second time a paragraph is set). The
+# lines are shared, not copied (a copy costs as much as the break): a paragraph holding
+# shared lines gets its own copies before anything that changes them (a split at a page
+# end, a break at another width). Right-to-left text, reordered in place when drawn, and
+# paragraphs with images or callbacks break afresh. Nothing is kept inside memo.private().
 _LINES: dict[tuple, tuple | None] = {}  # (parse key, class, width, extras) -> (style, its values, what
 _LINES_MOST = 20_000                      # wrap set), None when set once so far; also minWidth's
 _WRAP_SETS = ("width", "_wrapWidths", "blPara", "height", "frags", "_width_max", "_hyphenations",
