@@ -947,6 +947,8 @@ _rl_min_width = Paragraph.minWidth
 # paragraphs with images or callbacks break afresh. Nothing is kept inside memo.private().
 _LINES: dict[tuple, tuple | None] = {}  # (parse key, class, width, extras) -> (style, its values, what
 _LINES_MOST = 20_000                      # wrap set), None when set once so far; also minWidth's
+_LINES_KEPT_MOST = 4_000  # broken lines kept (about 3 KB each; the catalogue keeps 2,400)
+_lines_kept = 0
 _WRAP_SETS = ("width", "_wrapWidths", "blPara", "height", "frags", "_width_max", "_hyphenations",
               "_splitLongWordCount")  # what Paragraph.wrap and breakLines set on a paragraph
 
@@ -1015,14 +1017,22 @@ def _para_wrap(self, availWidth, availHeight):
     return size
 
 
+def _bound_lines() -> None:
+    global _lines_kept
+    if len(_LINES) >= _LINES_MOST or _lines_kept >= _LINES_KEPT_MOST:
+        _LINES.clear()
+        _lines_kept = 0
+
+
 def _remember_lines(self, key) -> None:
     """Keep the lines of a paragraph set a second time (most of a catalogue's paragraphs are
     set once: keeping theirs costs memory and garbage collection for nothing)."""
-    if len(_LINES) >= _LINES_MOST:
-        _LINES.clear()
+    global _lines_kept
+    _bound_lines()
     if key not in _LINES:
         _LINES[key] = None
         return
+    _lines_kept += 1
     sets = {name: self.__dict__[name] for name in _WRAP_SETS if name in self.__dict__}
     if self.frags is self._pr_parsed[1]:
         del sets["frags"]  # unchanged (one fragment, or CJK): each keeps its own
@@ -1044,8 +1054,7 @@ def _min_width(self):
         return hit[2]
     width = _rl_min_width(self)
     if learning():
-        if len(_LINES) >= _LINES_MOST:
-            _LINES.clear()
+        _bound_lines()
         _LINES[key] = (style, dict(style.__dict__), width)
     return width
 
