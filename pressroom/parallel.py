@@ -4,7 +4,9 @@ use) may run beside the renders."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
+from contextlib import contextmanager
 from typing import Callable
 
 from .errors import ContentError, Problem
@@ -34,7 +36,22 @@ def _render(index: int) -> tuple[int, Rendered | None, tuple]:
 
 
 def _render_group(indices: tuple[int, ...]) -> list[tuple[int, Rendered | None, tuple]]:
-    return [_render(i) for i in indices]
+    with _fewer_collections():
+        return [_render(i) for i in indices]
+
+
+@contextmanager
+def _fewer_collections():
+    """Rendering makes objects by the hundred thousand that live to the end of their document
+    (flowables, lines, PDF objects) and few cycles; at Python's default (a collection every
+    700 new objects) the garbage collector took an eighth of a catalogue's CPU, for no
+    memory saved (catalogue --jobs 1: collector 1.06 -> 0.40 s, peak 179 -> 186 MB)."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 10_000), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _groups(jobs: list[Job]) -> list[tuple[int, ...]]:

@@ -47,3 +47,62 @@ def test_a_paragraph_measured_at_another_width_breaks_again():
     assert para.wrap(300, 1000)[1] == wide and para.height == wide  # measured again: remembered
     assert para.wrap(120, 1000)[1] == narrow == Paragraph(TEXT, _style()).wrap(120, 1000)[1]
     assert len(para.blPara.lines) * para.style.leading == narrow
+
+
+def _fresh(monkeypatch, *paragraphs: Paragraph) -> bytes:
+    """The PDF as made with no shared lines (every paragraph breaks its own)."""
+    with monkeypatch.context() as m:
+        m.setattr(tagging, "_LINES", {})
+        m.setattr(tagging, "_remember_lines", lambda self, key: None)
+        return _pdf(*paragraphs)
+
+
+def _words(entry) -> list:
+    """What a remembered break holds, as text, to see that nothing changed it."""
+    lines = entry[2]["blPara"].lines
+    return [[(type(g).__name__, g.text) for g in line.words] if hasattr(line, "words") else
+            [(type(w).__name__, str(w)) for w in line[1]] for line in lines]
+
+
+def test_a_paragraph_set_again_takes_the_lines_of_the_first_and_sets_the_same(monkeypatch):
+    """Documents sharing paragraphs (kind 1: several fragments, hyphenated; kind 0: one)
+    set them as each alone, though the lines are shared and split over pages."""
+    for text in (TEXT, "Intervertebral discectomy and foraminotomy relieve pressure. " * 12):
+        style = _style(9.5)
+        alone = _fresh(monkeypatch, Paragraph(text, style))
+        assert len(PdfReader(io.BytesIO(alone)).pages) >= 3
+        assert _pdf(Paragraph(text, style)) == alone  # seen once: nothing kept
+        assert _pdf(Paragraph(text, style)) == alone  # twice: its lines kept
+        entries = [e for e in tagging._LINES.values() if e is not None and e[0] is style]
+        assert len(entries) == 1
+        kept = _words(entries[0])
+        assert _pdf(Paragraph(text, style), Paragraph("Between.", style), Paragraph(text, style)) == \
+            _fresh(monkeypatch, Paragraph(text, style), Paragraph("Between.", style), Paragraph(text, style))
+        assert _words(entries[0]) == kept  # the splits changed their own copies, not the kept lines
+        assert _pdf(Paragraph(text, style)) == alone
+
+
+def test_shared_lines_are_not_broken_again():
+    style = _style(8.5)
+    first = Paragraph(TEXT, style)
+    first.wrap(140, 1000)
+    Paragraph(TEXT, style).wrap(140, 1000)
+    later = Paragraph(TEXT, style)
+    calls = []
+    later.breakLines = lambda w: calls.append(w) or Paragraph.breakLines(later, w)
+    assert later.wrap(140, 1000)[1] == first.height and later.blPara.lines and not calls
+    assert later.wrap(220, 1000)[1] < first.height and calls  # another width breaks afresh
+    other = Paragraph(TEXT, copy.copy(style))  # an equal style object: parsed and broken afresh
+    other.breakLines = lambda w: calls.append(w) or Paragraph.breakLines(other, w)
+    assert other.wrap(140, 1000)[1] == first.height and len(calls) == 2
+
+
+def test_a_shared_min_width_is_the_paragraphs_own(monkeypatch):
+    style = _style(7.5)
+    fresh = Paragraph(TEXT, style).minWidth()
+    assert fresh > 0
+    calls = []
+    real = tagging._paragraph._getFragWords
+    monkeypatch.setattr(tagging._paragraph, "_getFragWords", lambda *a: calls.append(a) or real(*a))
+    assert Paragraph(TEXT, style).minWidth() == fresh and not calls
+    assert Paragraph(TEXT, _style(15)).minWidth() > fresh and calls  # another style measures afresh

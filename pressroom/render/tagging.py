@@ -13,8 +13,9 @@ versions; the PDF/UA validator in the tests guards them):
   MarkInfo and an XMP packet naming the title, language and PDF/UA part.
 
 It also names font subsets by their content, and remembers work documents share (a
-paragraph's parse per markup and style object, its broken lines per width, a subset font
-file per characters): output stays byte for byte what it was (tests/test_memos.py).
+paragraph's parse per markup and style object, its broken lines and widest word per parse
+and width, a subset font file per characters): output stays byte for byte what it was
+(tests/test_memos.py).
 
 Untagged documents (press and imposed print files) use a plain canvas: the patches are
 inert there, and nothing claims PDF/UA.
@@ -23,6 +24,7 @@ inert there, and nothing claims PDF/UA.
 from __future__ import annotations
 
 import contextvars
+import copy
 import hashlib
 import re
 from contextlib import contextmanager
@@ -949,12 +951,15 @@ def _para_setup(self, text, style, bulletText, frags, cleaner):
             _, self.text, self.style, self.bulletText, parsed = hit
             self.frags = [_copy(f) for f in parsed]
             self.debug = 0
+            self._pr_parsed = (key, self.frags)
             return
     _parse(self, text, style, bulletText, frags, cleaner)
     if key is not None and learning() and (self.bulletText is None or isinstance(self.bulletText, str)):
         if len(_PARSED) >= _PARSED_MOST:
             _PARSED.clear()
         _PARSED[key] = (style, self.text, self.style, self.bulletText, [_copy(f) for f in self.frags])
+    if key is not None:
+        self._pr_parsed = (key, self.frags)
 
 
 def _copy(frag):
@@ -985,21 +990,137 @@ Paragraph.breakLinesCJK = _break_lines_cjk
 
 
 _rl_para_wrap = Paragraph.wrap
+_rl_para_split = Paragraph.split
+_rl_min_width = Paragraph.minWidth
+
+# Broken lines across paragraphs: leaflets of one set (and a catalogue's editions, and
+# guides quoting leaflets) set the same paragraph (same markup, style object and width)
+# again and again, and ReportLab breaks each afresh (issue 17: nine in ten breakLines).
+# A paragraph parsed through _PARSED's key and measured at a width breaks as the first one
+# did, so it takes that one's lines (kept from the second time a paragraph is set). The
+# lines are shared, not copied (a copy costs as much as the break): a paragraph holding
+# shared lines gets its own copies before anything that changes them (a split at a page
+# end, a break at another width). Right-to-left text, reordered in place when drawn, and
+# paragraphs with images or callbacks break afresh. Nothing is kept inside memo.private().
+_LINES: dict[tuple, tuple | None] = {}  # (parse key, class, width, extras) -> (style, its values, what
+_LINES_MOST = 20_000                      # wrap set), None when set once so far; also minWidth's
+_LINES_KEPT_MOST = 4_000  # broken lines kept (about 3 KB each; the catalogue keeps 2,400)
+_lines_kept = 0
+_WRAP_SETS = ("width", "_wrapWidths", "blPara", "height", "frags", "_width_max", "_hyphenations",
+              "_splitLongWordCount")  # what Paragraph.wrap and breakLines set on a paragraph
+
+
+def _lines_key(self, availWidth):
+    """The key of the paragraph's lines at `availWidth`, or None when they may differ from
+    another's with the same parse (fragments replaced since, a bullet object, right-to-left
+    text, whose lines ReportLab reorders in place)."""
+    parsed = self.__dict__.get("_pr_parsed")
+    if parsed is None or parsed[1] is not self.frags or availWidth < _paragraph._FUZZ:
+        return None
+    bullet, style = self.bulletText, self.style
+    if (bullet is not None and not isinstance(bullet, str)) or style.wordWrap in ("RTL", "LTR"):
+        return None
+    return (parsed[0], type(self), availWidth, bullet, self.__dict__.get("autoLeading"),
+            getattr(self, "encoding", None))
+
+
+def _unshare(self):
+    """Own copies of shared lines and frag words, before ReportLab changes them (a split
+    adds spaces to line words and recasts the last word; a break at another width marks
+    frag words)."""
+    if not self.__dict__.pop("_pr_shared", False):
+        return
+    bl = getattr(self, "blPara", None)
+    if bl is not None:
+        bl = self.blPara = _copy(bl)
+        if bl.kind == 0:
+            bl.lines = [(space, [w if type(w) is str else copy.copy(w) for w in words])
+                        for space, words in bl.lines]
+        else:
+            lines = []
+            for line in bl.lines:
+                line = _copy(line)
+                line.words = [_copy(g) for g in line.words]
+                lines.append(line)
+            bl.lines = lines
+    if _paragraph._processed_frags(self.frags):
+        self.frags = [copy.copy(w) for w in self.frags]  # a frag word: its pairs are never changed
 
 
 def _para_wrap(self, availWidth, availHeight):
     """ReportLab's wrap, remembered per paragraph: measured again at the same width (a table
     measures its cells, then draws them; a list entry is measured, then set) it breaks its
-    lines once. Its lines depend on the width, style and fragments only, not the height."""
+    lines once. Its lines depend on the width, style and fragments only, not the height.
+    Across paragraphs: _LINES."""
     done = getattr(self, "_pr_wrapped", None)
     if done is not None and done[0] == availWidth and done[1] is self.frags and done[2] is self.style \
             and done[3] is getattr(self, "blPara", None):
         self.width, self.height = availWidth, done[4]
         return availWidth, done[4]
-    size = _rl_para_wrap(self, availWidth, availHeight)
+    key = _lines_key(self, availWidth)
+    hit = _LINES.get(key) if key is not None else None
+    if hit is not None and hit[0] is self.style and hit[1] == self.style.__dict__:
+        self.__dict__.update(hit[2])
+        self._wrapWidths = list(self._wrapWidths)  # a bullet's width is taken from it in place
+        self._pr_shared = True
+        size = availWidth, self.height
+    else:
+        _unshare(self)
+        size = _rl_para_wrap(self, availWidth, availHeight)
+        if key is not None and learning() and not any(hasattr(f, "cbDefn") for f in self._pr_parsed[1]):
+            _remember_lines(self, key)
     if availWidth >= _paragraph._FUZZ:
         self._pr_wrapped = (availWidth, self.frags, self.style, self.blPara, self.height)
     return size
 
 
+def _bound_lines() -> None:
+    global _lines_kept
+    if len(_LINES) >= _LINES_MOST or _lines_kept >= _LINES_KEPT_MOST:
+        _LINES.clear()
+        _lines_kept = 0
+
+
+def _remember_lines(self, key) -> None:
+    """Keep the lines of a paragraph set a second time (most of a catalogue's paragraphs are
+    set once: keeping theirs costs memory and garbage collection for nothing)."""
+    global _lines_kept
+    _bound_lines()
+    if key not in _LINES:
+        _LINES[key] = None
+        return
+    _lines_kept += 1
+    sets = {name: self.__dict__[name] for name in _WRAP_SETS if name in self.__dict__}
+    if self.frags is self._pr_parsed[1]:
+        del sets["frags"]  # unchanged (one fragment, or CJK): each keeps its own
+    sets["_wrapWidths"] = list(self._wrapWidths)
+    _LINES[key] = (self.style, dict(self.style.__dict__), sets)
+    self._pr_shared = True
+
+
+def _min_width(self):
+    """ReportLab's minWidth (its widest word: a table sizes its columns by it), shared like
+    the lines: by parse and style, while the paragraph has its parsed fragments."""
+    parsed = self.__dict__.get("_pr_parsed")
+    if parsed is None or parsed[1] is not self.frags:
+        return _rl_min_width(self)
+    key = (parsed[0], type(self), "minWidth")
+    hit = _LINES.get(key)
+    style = self.style
+    if hit is not None and hit[0] is style and hit[1] == style.__dict__:
+        return hit[2]
+    width = _rl_min_width(self)
+    if learning():
+        _bound_lines()
+        _LINES[key] = (style, dict(style.__dict__), width)
+    return width
+
+
+def _para_split(self, availWidth, availHeight):
+    _unshare(self)
+    return _rl_para_split(self, availWidth, availHeight)
+
+
 Paragraph.wrap = _para_wrap
+Paragraph.split = _para_split
+Paragraph.minWidth = _min_width
