@@ -166,7 +166,8 @@ def _memos() -> tuple:
     """What every process-wide memo holds (pressroom.memo names them all)."""
     from pressroom import memo
     from pressroom.render import tagging
-    return [cached.cache_info().currsize for cached in memo.MEMOS], set(tagging._PARSED), set(tagging._SUBSETS)
+    return ([cached.cache_info().currsize for cached in memo.MEMOS], set(tagging._PARSED), set(tagging._SUBSETS),
+            set(tagging._DEFLATED), set(tagging._SEEN))
 
 
 def test_no_memo_learns_a_patient(leaflets):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import re
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -582,6 +583,46 @@ def _make_subset(self, subset):
 
 
 ttfonts.TTFontFace.makeSubset = _make_subset
+
+
+# -- stream compression -------------------------------------------------------------------
+# Six of a leaflet's eight Flate streams (font subsets, their ToUnicode maps) are the very
+# bytes other documents of the process embed too, and zlib gives the same output for the
+# same input: their compressed form is remembered. A page's content is new in every file, so
+# a stream is kept only when its data comes a second time: content never pushes the fonts
+# out. Inside memo.private() (a patient's box) nothing is noted or kept.
+
+_DEFLATED: dict[bytes, bytes] = {}  # sha256 of data seen again -> that data compressed
+_SEEN: dict[bytes, None] = {}       # sha256 of data compressed once
+_DEFLATED_MOST, _SEEN_MOST, _DEFLATED_BYTES = 4_000_000, 4096, 0
+
+
+def _deflate(self, text) -> bytes:
+    """ReportLab's PDFStreamFilterZCompress.encode, remembered for data seen before."""
+    global _DEFLATED_BYTES
+    if isinstance(text, str):
+        text = text.encode("utf8")
+    key = hashlib.sha256(text).digest()
+    packed = _DEFLATED.get(key)
+    if packed is not None:
+        return packed
+    packed = zlib.compress(text)
+    if not learning():
+        return packed
+    if key not in _SEEN:
+        if len(_SEEN) >= _SEEN_MOST:
+            _SEEN.clear()
+        _SEEN[key] = None
+        return packed
+    if _DEFLATED_BYTES + len(packed) > _DEFLATED_MOST:  # a few MB at most
+        _DEFLATED.clear()
+        _DEFLATED_BYTES = 0
+    _DEFLATED[key] = packed
+    _DEFLATED_BYTES += len(packed)
+    return packed
+
+
+pdfdoc.PDFStreamFilterZCompress.encode = _deflate
 
 
 # -- compact files ----------------------------------------------------------------------
