@@ -28,7 +28,6 @@ import re
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc, ttfonts
@@ -328,7 +327,7 @@ def _array(items: list[bytes]) -> bytes:
     return b"[ " + _joined(items, 10) + b" ]"
 
 
-@lru_cache(maxsize=256)
+@remembered(256)
 def _name(value: str) -> bytes:
     """A role or scope as a PDF name, escaped once each rather than per element."""
     return pdfdoc.PDFName(value).encode("extpdfdoc")
@@ -580,6 +579,61 @@ def _make_subset(self, subset):
 
 
 ttfonts.TTFontFace.makeSubset = _make_subset
+
+
+# -- formatting ReportLab's objects ---------------------------------------------------------
+# pdfdoc.format dispatches every value of every object through isinstance checks and a
+# text encoding, and PDFDictionary escapes each key character by character: a font's
+# widths alone are hundreds of numbers. The same bytes, made on a fast path for the kinds
+# that are most of a file (whole numbers, names, bytes, references); any other value takes
+# ReportLab's own path.
+
+_rl_pdf_format = pdfdoc.format
+_Reference = pdfdoc.PDFObjectReference
+
+
+def _pdf_format(element, document, toplevel=0):
+    kind = type(element)
+    if kind is int:
+        return b"%d" % element  # what fp_str writes for a whole number
+    if kind is str:
+        return element.encode("extpdfdoc")
+    if kind is bytes:
+        return element
+    if kind is _Reference:
+        numbered = document.idToObjectNumberAndVersion.get(element.name)
+        if numbered is not None:
+            return b"%d %d R" % numbered
+    return _rl_pdf_format(element, document, toplevel)
+
+
+@remembered(2048)
+def _key(name: str) -> bytes:
+    """A dictionary key as a PDF name (/Type, /F1+0 …), escaped once."""
+    return pdfdoc.PDFName(name).encode("extpdfdoc")
+
+
+def _dict_format(self, document, IND=b"\n "):
+    entries = self.dict
+    keys = list(entries)
+    if not isinstance(entries, pdfdoc.OrderedDict):
+        keys.sort()
+    items = [_key(k) + b" " + _pdf_format(entries[k], document) for k in keys]
+    if (self.multiline and pdfdoc.rl_config.pdfMultiLine) or self.multiline == "forced":
+        return b"<<\n" + IND.join(items) + b"\n>>"
+    return b"<<\n" + _joined(items, 6) + b"\n>>"
+
+
+def _array_format(self, document, IND=b"\n "):
+    items = [_pdf_format(e, document) for e in self.sequence]
+    if (self.multiline and pdfdoc.rl_config.pdfMultiLine) or self.multiline == "forced":
+        return b"[ " + IND.join(items) + b" ]"
+    return b"[ " + _joined(items, 10) + b" ]"
+
+
+pdfdoc.format = _pdf_format
+pdfdoc.PDFDictionary.format = _dict_format
+pdfdoc.PDFArray.format = _array_format
 
 
 # -- stream compression -------------------------------------------------------------------
