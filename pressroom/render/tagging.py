@@ -580,6 +580,25 @@ def _make_subset(self, subset):
 
 ttfonts.TTFontFace.makeSubset = _make_subset
 
+_ttf_split_string = ttfonts.TTFont.splitString
+
+
+def _split_string(self, text, doc, encoding="utf-8"):
+    """ReportLab's splitString (text -> (subset, codes) runs), without its loop over every
+    character for a line whose characters all have codes in the document's first subset
+    already: most lines of a page, once its first few have set their letters."""
+    state = self.state.get(doc)
+    if state is not None and text and type(text) is str:
+        codes = state.assignments
+        try:
+            return [(0, bytes([codes[c] for c in map(ord, text.replace("\xa0", " "))]))]  # nbsp: a space
+        except (KeyError, ValueError):  # a character new to the document, or one in a later subset
+            pass
+    return _ttf_split_string(self, text, doc, encoding)
+
+
+ttfonts.TTFont.splitString = _split_string
+
 
 # -- formatting ReportLab's objects ---------------------------------------------------------
 # pdfdoc.format dispatches every value of every object through isinstance checks and a
