@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-import operator
 import re
 import zlib
 from contextlib import contextmanager
@@ -32,7 +31,6 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc, ttfonts
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.frames import Frame
 from reportlab.platypus.paragraph import Paragraph
@@ -582,11 +580,6 @@ def _make_subset(self, subset):
 
 ttfonts.TTFontFace.makeSubset = _make_subset
 
-
-# -- setting text, saving the canvas state ------------------------------------------------
-# Two steps ReportLab takes for every line or paragraph drawn, done with the same result
-# and less Python per call: a line's letters to subset codes, and saving the canvas state.
-
 _ttf_split_string = ttfonts.TTFont.splitString
 
 
@@ -605,22 +598,6 @@ def _split_string(self, text, doc, encoding="utf-8"):
 
 
 ttfonts.TTFont.splitString = _split_string
-
-_rl_push_state = Canvas.push_state_stack
-_STATE_NAMES = Canvas.STATE_ATTRIBUTES
-_state_of = operator.itemgetter(*_STATE_NAMES)
-
-
-def _push_state_stack(self):
-    """ReportLab's saveState bookkeeping (every paragraph drawn saves the canvas state),
-    with the attributes read in one call rather than a loop over their names."""
-    if self.STATE_ATTRIBUTES is not _STATE_NAMES:
-        return _rl_push_state(self)
-    self.state_stack.append(dict(zip(_STATE_NAMES, _state_of(self.__dict__))))
-    self._extgstate = self._extgstate.pushCopy()
-
-
-Canvas.push_state_stack = _push_state_stack
 
 
 # -- formatting ReportLab's objects ---------------------------------------------------------
