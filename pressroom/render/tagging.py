@@ -580,6 +580,11 @@ def _make_subset(self, subset):
 
 ttfonts.TTFontFace.makeSubset = _make_subset
 
+
+# -- setting text -------------------------------------------------------------------------
+# ReportLab turns every line it draws into subset codes one character at a time in Python;
+# most lines use only letters the document's first subset already holds.
+
 _ttf_split_string = ttfonts.TTFont.splitString
 
 
