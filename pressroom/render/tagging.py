@@ -14,7 +14,8 @@ versions; the PDF/UA validator in the tests guards them):
 
 It also names font subsets by their content, and remembers work documents share (a
 paragraph's parse per markup and style object, its broken lines per width, a subset font
-file per characters): output stays byte for byte what it was (tests/test_memos.py).
+file per characters, a stream's compressed bytes): output stays byte for byte what it was
+(tests/test_memos.py, tests/test_save_memos.py).
 
 Untagged documents (press and imposed print files) use a plain canvas: the patches are
 inert there, and nothing claims PDF/UA.
