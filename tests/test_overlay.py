@@ -193,7 +193,7 @@ def _memos() -> tuple:
     from pressroom import memo
     from pressroom.render import tagging
     return ([cached.cache_info().currsize for cached in memo.MEMOS], set(tagging._PARSED), set(tagging._SUBSETS),
-            set(tagging._LINES))
+            set(tagging._LINES), set(tagging._DEFLATED), set(tagging._SEEN))
 
 
 def test_no_memo_learns_a_patient(leaflets):

@@ -14,8 +14,8 @@ versions; the PDF/UA validator in the tests guards them):
 
 It also names font subsets by their content, and remembers work documents share (a
 paragraph's parse per markup and style object, its broken lines and widest word per parse
-and width, a subset font file per characters): output stays byte for byte what it was
-(tests/test_memos.py).
+and width, a subset font file per characters, a stream's compressed bytes): output stays
+byte for byte what it was (tests/test_memos.py, tests/test_save_memos.py).
 
 Untagged documents (press and imposed print files) use a plain canvas: the patches are
 inert there, and nothing claims PDF/UA.
@@ -27,9 +27,9 @@ import contextvars
 import copy
 import hashlib
 import re
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
@@ -305,20 +305,13 @@ def _target(annotation) -> str:
 
 
 # -- writing the structure ------------------------------------------------------------
-# A leaflet has about a hundred structure elements, and ReportLab's generic formatting
-# (a name escaped character by character, a dispatch per value) took a quarter of its
-# render. These two write the very same bytes (keys sorted, a line break every 6 entries
-# or 10 items, pdfMultiLine off) on a fast path for references, names and themselves.
+# A leaflet has about a hundred structure elements. They are ours, so they are written
+# straight to bytes as they are numbered: the very bytes ReportLab's PDFDictionary and
+# PDFArray made of them (keys sorted, a line break every 6 entries or 10 items,
+# pdfMultiLine off), without its dispatch per value, its name escaped character by
+# character, or its references looked up by name at save.
 
-def _fmt(value, document) -> bytes:
-    kind = type(value)
-    if kind is pdfdoc.PDFObjectReference:
-        return b"%d %d R" % document.idToObjectNumberAndVersion[value.name]
-    if kind is _Dict or kind is _Array:
-        return value.format(document)
-    if kind is str and value.startswith("/"):  # a name made by PDFName
-        return value.encode("extpdfdoc")
-    return pdfdoc.format(value, document)
+assert not pdfdoc.rl_config.pdfMultiLine  # the layout _dict and _array copy
 
 
 def _joined(items: list, every: int) -> bytes:
@@ -327,21 +320,56 @@ def _joined(items: list, every: int) -> bytes:
     return b" ".join(items)
 
 
-class _Dict(pdfdoc.PDFDictionary):
-    def format(self, document, IND=b"\n "):
-        entries = self.dict
-        return b"<<\n" + _joined([b"/" + key.encode("ascii") + b" " + _fmt(entries[key], document)
-                                  for key in sorted(entries)], 6) + b"\n>>"
+def _dict(entries: list[bytes]) -> bytes:
+    """A dictionary from its `/Key value` entries, given in key order."""
+    return b"<<\n" + _joined(entries, 6) + b"\n>>"
 
 
-class _Array(pdfdoc.PDFArray):
-    def format(self, document, IND=b"\n "):
-        return b"[ " + _joined([_fmt(item, document) for item in self.sequence], 10) + b" ]"
+def _array(items: list[bytes]) -> bytes:
+    return b"[ " + _joined(items, 10) + b" ]"
 
 
-assert not pdfdoc.rl_config.pdfMultiLine  # the layout _Dict and _Array copy
+@remembered(256)
+def _name(value: str) -> bytes:
+    """A role or scope as a PDF name, escaped once each rather than per element."""
+    return pdfdoc.PDFName(value).encode("extpdfdoc")
 
-_name = lru_cache(maxsize=256)(pdfdoc.PDFName)  # a few roles, escaped once each, not per element
+
+class _Written(pdfdoc.PDFObject):
+    """An object of ours, numbered first and written once its kids are numbered too."""
+
+    def __init__(self, data: bytes = b""):
+        self.data = data
+
+    def format(self, document):
+        return self.data
+
+
+class _Plain:
+    """Enough of a ReportLab document to format a string outside one (no encryption)."""
+
+    encrypt = pdfdoc.NoEncryption()
+
+
+def _element(rec: _Recorder, node: Node, parent: bytes, page_refs: list[bytes], kids: list[bytes],
+             document) -> bytes:
+    """A StructElem: a marked-content reference for each piece of its content, in drawing
+    order, then `kids` (a link's OBJR, elements); its page, attributes and parent."""
+    content = rec.content.get(id(node), ())
+    items = [b"<<\n/MCID %d /Pg %s /Type /MCR\n>>" % (mcid, page_refs[page - 1]) for page, mcid in content]
+    entries = []
+    if node.scope:
+        entries.append(b"/A <<\n/O /Table /Scope %s\n>>" % _name(node.scope))
+    if node.alt:
+        entries.append(b"/Alt " + pdfdoc.PDFString(node.alt).format(document))
+    entries.append(b"/K " + _array(items + kids))
+    if node.lang:
+        entries.append(b"/Lang " + pdfdoc.PDFString(node.lang).format(document))
+    entries.append(b"/P " + parent)
+    if content:
+        entries.append(b"/Pg " + page_refs[content[0][0] - 1])
+    entries += [b"/S " + _name(node.role), b"/Type /StructElem"]
+    return _dict(entries)
 
 
 def _has_content(rec: _Recorder, node: Node, known: dict) -> bool:
@@ -354,35 +382,6 @@ def _has_content(rec: _Recorder, node: Node, known: dict) -> bool:
     return found
 
 
-def _marked_kids(rec: _Recorder, node: Node, page_refs: list) -> list:
-    """A marked-content reference for each piece of the node's content, in drawing order."""
-    return [_Dict({"Type": _name("MCR"), "Pg": page_refs[page - 1], "MCID": mcid})
-            for page, mcid in rec.content.get(id(node), ())]
-
-
-def _complete(d: _Dict, rec: _Recorder, node: Node, kids: list, page_refs: list) -> None:
-    """An element's dictionary past its Type, S and P: page, kids and attributes."""
-    first = rec.content.get(id(node))
-    if first:
-        d["Pg"] = page_refs[first[0][0] - 1]
-    d["K"] = _Array(kids)
-    if node.alt:
-        d["Alt"] = pdfdoc.PDFString(node.alt)
-    if node.lang:
-        d["Lang"] = pdfdoc.PDFString(node.lang)
-    if node.scope:
-        d["A"] = pdfdoc.PDFDictionary({"O": _name("Table"), "Scope": _name(node.scope)})
-
-
-class _Numbered:
-    """Enough of a ReportLab document to format objects whose references are numbered
-    already (object name -> (number, 0))."""
-
-    def __init__(self):
-        self.idToObjectNumberAndVersion: dict[str, tuple[int, int]] = {}
-        self.encrypt = pdfdoc.NoEncryption()
-
-
 def spliced_structure(canv, top: Node, parent: int, page: int, first: int) -> tuple[list[bytes], list[int]]:
     """For render.overlay: the structure elements of `top` (a group whose leaves were drawn
     on `canv`'s first page), numbered from `first`, under the element
@@ -390,65 +389,63 @@ def spliced_structure(canv, top: Node, parent: int, page: int, first: int) -> tu
     `N 0 obj` chunks, `top`'s first, and the element numbers owning the page's
     marked-content IDs, in ID order (the recorder's `first_mcid` on)."""
     rec = _recorder(canv)
-    numbers = _Numbered()
-    names = numbers.idToObjectNumberAndVersion
-    names["parent"], names["page"] = (parent, 0), (page, 0)
-    page_refs = [pdfdoc.PDFObjectReference("page")]
-    made: list[tuple[int, _Dict]] = []
+    page_refs = [b"%d 0 R" % page]
+    made: list[list] = []  # [number, bytes], in number order
     known: dict[int, bool] = {}
     owner: dict[int, int] = {}
 
-    def element(node: Node, parent_ref) -> object:
-        d = _Dict({"Type": _name("StructElem"), "S": _name(node.role), "P": parent_ref})
+    def element(node: Node, parent_ref: bytes) -> bytes:
         number = first + len(made)
-        names[f"E{number}"] = (number, 0)
-        ref = pdfdoc.PDFObjectReference(f"E{number}")
-        made.append((number, d))
+        entry = [number, b""]
+        made.append(entry)
         owner[id(node)] = number
-        kids = _marked_kids(rec, node, page_refs)
-        kids += [element(kid, ref) for kid in node.kids if _has_content(rec, kid, known)]
-        _complete(d, rec, node, kids, page_refs)
+        ref = b"%d 0 R" % number
+        kids = [element(kid, ref) for kid in node.kids if _has_content(rec, kid, known)]
+        entry[1] = _element(rec, node, parent_ref, page_refs, kids, _Plain)
         return ref
 
-    element(top, pdfdoc.PDFObjectReference("parent"))
-    chunks = [b"%d 0 obj\n" % number + d.format(numbers) + b"\nendobj\n" for number, d in made]
+    element(top, b"%d 0 R" % parent)
+    chunks = [b"%d 0 obj\n" % number + data + b"\nendobj\n" for number, data in made]
     return chunks, [owner[id(node)] for node in rec.mcids.get(1, ())]
 
 
 def _write_structure(canv, rec: _Recorder) -> None:
     doc = canv._doc
-    pages = doc.Pages.pages
-    page_refs = [doc.Reference(p) for p in pages]
+    numbers = doc.idToObjectNumberAndVersion
+
+    def register(obj) -> bytes:
+        return b"%d %d R" % numbers[doc.Reference(obj).name]
+
+    page_refs = [register(p) for p in doc.Pages.pages]
     links = rec.links
-    parent_tree: dict[int, object] = {}
-    elements: dict[int, object] = {}
+    parent_tree: dict[int, bytes] = {}
+    elements: dict[int, bytes] = {}
     known: dict[int, bool] = {}  # id(node) -> has_content, each subtree walked once
 
-    def element(node: Node, parent_ref) -> object:
-        d = _Dict({"Type": _name("StructElem"), "S": _name(node.role), "P": parent_ref})
-        ref = doc.Reference(d)
-        elements[id(node)] = ref
-        kids = _marked_kids(rec, node, page_refs)
+    def element(node: Node, parent_ref: bytes) -> bytes:
+        written = _Written()
+        ref = elements[id(node)] = register(written)
+        kids = []
         if id(node) in links:
             annot, page, key = links[id(node)]
-            kids.append(_Dict({"Type": _name("OBJR"), "Obj": annot, "Pg": page_refs[page - 1]}))
+            kids.append(b"<<\n/Obj %s /Pg %s /Type /OBJR\n>>" % (pdfdoc.format(annot, doc), page_refs[page - 1]))
             parent_tree[key] = ref
         kids += [element(kid, ref) for kid in node.kids if _has_content(rec, kid, known)]
-        _complete(d, rec, node, kids, page_refs)
+        written.data = _element(rec, node, parent_ref, page_refs, kids, doc)
         return ref
 
-    root = pdfdoc.PDFDictionary({"Type": _name("StructTreeRoot")})
+    root = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("StructTreeRoot")})
     root_ref = doc.Reference(root, "StructTreeRoot")
-    document = element(rec.root, root_ref)
+    document = element(rec.root, pdfdoc.format(root_ref, doc))
     for page, owners in sorted(rec.mcids.items()):
-        parent_tree[page - 1] = _Array([elements[id(n)] for n in owners])
-    for index in range(len(pages)):
-        parent_tree.setdefault(index, _Array([]))
+        parent_tree[page - 1] = _array([elements[id(n)] for n in owners])
+    for index in range(len(page_refs)):
+        parent_tree.setdefault(index, _array([]))
     nums = []
     for key in sorted(parent_tree):
-        nums += [key, parent_tree[key]]
+        nums += [b"%d" % key, parent_tree[key]]
     root["K"] = pdfdoc.PDFArray([document])
-    root["ParentTree"] = doc.Reference(_Dict({"Nums": _Array(nums)}))
+    root["ParentTree"] = doc.Reference(_Written(_dict([b"/Nums " + _array(nums)])))
     root["ParentTreeNextKey"] = _ANNOT_KEYS + len(rec.links)
     catalog = doc.Catalog
     catalog.StructTreeRoot = root_ref
@@ -641,6 +638,125 @@ def _make_subset(self, subset):
 
 
 ttfonts.TTFontFace.makeSubset = _make_subset
+
+
+# -- setting text -------------------------------------------------------------------------
+# ReportLab turns every line it draws into subset codes one character at a time in Python;
+# most lines use only letters the document's first subset already holds.
+
+_ttf_split_string = ttfonts.TTFont.splitString
+
+
+def _split_string(self, text, doc, encoding="utf-8"):
+    """ReportLab's splitString (text -> (subset, codes) runs), without its loop over every
+    character for a line whose characters all have codes in the document's first subset
+    already: most lines of a page, once its first few have set their letters."""
+    state = self.state.get(doc)
+    if state is not None and text and type(text) is str:
+        codes = state.assignments
+        try:
+            return [(0, bytes([codes[c] for c in map(ord, text.replace("\xa0", " "))]))]  # nbsp: a space
+        except (KeyError, ValueError):  # a character new to the document, or one in a later subset
+            pass
+    return _ttf_split_string(self, text, doc, encoding)
+
+
+ttfonts.TTFont.splitString = _split_string
+
+
+# -- formatting ReportLab's objects ---------------------------------------------------------
+# pdfdoc.format dispatches every value of every object through isinstance checks and a
+# text encoding, and PDFDictionary escapes each key character by character: a font's
+# widths alone are hundreds of numbers. The same bytes, made on a fast path for the kinds
+# that are most of a file (whole numbers, names, bytes, references); any other value takes
+# ReportLab's own path.
+
+_rl_pdf_format = pdfdoc.format
+_Reference = pdfdoc.PDFObjectReference
+
+
+def _pdf_format(element, document, toplevel=0):
+    kind = type(element)
+    if kind is int:
+        return b"%d" % element  # what fp_str writes for a whole number
+    if kind is str:
+        return element.encode("extpdfdoc")
+    if kind is bytes:
+        return element
+    if kind is _Reference:
+        numbered = document.idToObjectNumberAndVersion.get(element.name)
+        if numbered is not None:
+            return b"%d %d R" % numbered
+    return _rl_pdf_format(element, document, toplevel)
+
+
+@remembered(2048)
+def _key(name: str) -> bytes:
+    """A dictionary key as a PDF name (/Type, /F1+0 …), escaped once."""
+    return pdfdoc.PDFName(name).encode("extpdfdoc")
+
+
+def _dict_format(self, document, IND=b"\n "):
+    entries = self.dict
+    keys = list(entries)
+    if not isinstance(entries, pdfdoc.OrderedDict):
+        keys.sort()
+    items = [_key(k) + b" " + _pdf_format(entries[k], document) for k in keys]
+    if (self.multiline and pdfdoc.rl_config.pdfMultiLine) or self.multiline == "forced":
+        return b"<<\n" + IND.join(items) + b"\n>>"
+    return b"<<\n" + _joined(items, 6) + b"\n>>"
+
+
+def _array_format(self, document, IND=b"\n "):
+    items = [_pdf_format(e, document) for e in self.sequence]
+    if (self.multiline and pdfdoc.rl_config.pdfMultiLine) or self.multiline == "forced":
+        return b"[ " + IND.join(items) + b" ]"
+    return b"[ " + _joined(items, 10) + b" ]"
+
+
+pdfdoc.format = _pdf_format
+pdfdoc.PDFDictionary.format = _dict_format
+pdfdoc.PDFArray.format = _array_format
+
+
+# -- stream compression -------------------------------------------------------------------
+# Six of a leaflet's eight Flate streams (font subsets, their ToUnicode maps) are the very
+# bytes other documents of the process embed too, and zlib gives the same output for the
+# same input: their compressed form is remembered. A page's content is new in every file, so
+# a stream is kept only when its data comes a second time: content never pushes the fonts
+# out. Inside memo.private() (a patient's box) nothing is noted or kept.
+
+_DEFLATED: dict[bytes, bytes] = {}  # sha256 of data seen again -> that data compressed
+_SEEN: dict[bytes, None] = {}       # sha256 of data compressed once
+_DEFLATED_MOST, _SEEN_MOST, _DEFLATED_BYTES = 4_000_000, 4096, 0
+
+
+def _deflate(self, text) -> bytes:
+    """ReportLab's PDFStreamFilterZCompress.encode, remembered for data seen before."""
+    global _DEFLATED_BYTES
+    if isinstance(text, str):
+        text = text.encode("utf8")
+    key = hashlib.sha256(text).digest()
+    packed = _DEFLATED.get(key)
+    if packed is not None:
+        return packed
+    packed = zlib.compress(text)
+    if not learning():
+        return packed
+    if key not in _SEEN:
+        if len(_SEEN) >= _SEEN_MOST:
+            _SEEN.clear()
+        _SEEN[key] = None
+        return packed
+    if _DEFLATED_BYTES + len(packed) > _DEFLATED_MOST:  # a few MB at most
+        _DEFLATED.clear()
+        _DEFLATED_BYTES = 0
+    _DEFLATED[key] = packed
+    _DEFLATED_BYTES += len(packed)
+    return packed
+
+
+pdfdoc.PDFStreamFilterZCompress.encode = _deflate
 
 
 # -- compact files ----------------------------------------------------------------------
