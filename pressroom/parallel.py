@@ -51,6 +51,48 @@ def _side():
     return _SIDE()
 
 
+def halves(items: list, run: Callable[[list], object], workers: int, least: int = 24) -> list:
+    """[run(first half), run(second half)], the halves at the same time: the second in a
+    forked process while this one does the first (work of the plan, before any render worker
+    exists). `run` returns something picklable and must not count on changes it makes to
+    shared state outliving it in the other process. One call, run(items), with one worker,
+    few items or no fork; the second half is run here after all if the forked process
+    cannot give its result."""
+    if workers <= 1 or len(items) < least or "fork" not in multiprocessing.get_all_start_methods():
+        return [run(items)]
+    half = (len(items) + 1) // 2
+    receive, send = multiprocessing.Pipe(duplex=False)
+
+    def other() -> None:
+        try:
+            try:
+                result = run(items[half:])
+            except BaseException:  # told as "no result": this process runs the half again, sees why
+                result = _NONE
+            try:
+                send.send(result)
+            except Exception:  # unpicklable: the same
+                send.send(_NONE)
+        except BaseException:  # this process stopped listening (it failed): nothing to tell
+            pass
+    process = multiprocessing.get_context("fork").Process(target=other, daemon=True)
+    process.start()
+    send.close()
+    try:
+        first = run(items[:half])
+        try:
+            second = receive.recv()
+        except (EOFError, OSError):
+            second = _NONE
+    finally:
+        receive.close()
+        process.join()
+    return [first, run(items[half:]) if type(second) is str and second == _NONE else second]
+
+
+_NONE = "pressroom: no result"
+
+
 def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job, Rendered | None], None] | None = None,
                 side: Callable | None = None) -> tuple[dict[str, Rendered], object]:
     """Render every job (collecting every failure before raising ContentError) and run `side`;

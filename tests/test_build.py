@@ -258,3 +258,57 @@ def test_terminal_gets_a_progress_bar():
     shown = screen.getvalue()
     assert "\r[" in shown and "] 1/2" in shown and "] 2/2" in shown
     assert shown.rstrip().endswith("built out/en/letter/leaflet-a.pdf (2 pages)")
+
+
+def _many_procedures(target, errors=False):
+    """30 procedures (the plan reads them in two processes): a clinic field pasted into one
+    text in each half (a warning each), and with `errors` a misspelt key in each half and a
+    .yml file in the second."""
+    from conftest import make_small_content
+    content = make_small_content(target)
+    (content / "procedures/kyphoplasty.yaml").unlink()
+    clinic = content / "clinic.yaml"
+    clinic.write_text(clinic.read_text().replace('after_hours: "(555) 555-0199"',
+                                                 'after_hours: "After hours, call (555) 555-0199."'))
+    source = (content / "procedures/discectomy.yaml").read_text()
+    for i in range(30):
+        text = source.replace("title: Discectomy", f"title: Discectomy {i}")
+        if i in (4, 22):
+            text = text.replace("when_to_call:", "when_to_call:\n  - \"Ring {{ clinic.after_hours }} at once\"", 1)
+        if errors and i in (7, 19):
+            text = text.replace("summary:", "sumary:", 1)
+        (content / f"procedures/p{i:02d}.yaml").write_text(text)
+    if errors:
+        (content / "procedures/p25.yml").write_text(source)
+    return content
+
+
+@pytest.fixture
+def halves_used(monkeypatch):
+    """How many of the plan's `parallel.halves` calls split the work (so a test of the split
+    cannot pass without one)."""
+    from pressroom import parallel
+    split, real = [], parallel.halves
+    monkeypatch.setattr(parallel, "halves", lambda *a, **k: split.append(len(r := real(*a, **k))) or r)
+    return split
+
+
+def test_a_plan_read_by_two_processes_equals_one_read_by_one(tmp_path, small_layouts, halves_used):
+    from pressroom.build import Paths, plan
+    paths = Paths(_many_procedures(tmp_path / "content"), small_layouts, REPO / "fonts", tmp_path / "out")
+    one, two = plan(paths, workers=1), plan(paths, workers=2)
+    assert 2 in halves_used
+    assert [w.path.rsplit("/", 1)[-1] for w in one.warnings] == ["p04.yaml", "p22.yaml"]
+    assert two.warnings == one.warnings and two.catalogues == one.catalogues
+    assert [(j.path, j.title, j.inputs) for j in two.jobs] == [(j.path, j.title, j.inputs) for j in one.jobs]
+
+
+def test_content_errors_read_by_two_processes_are_told_as_by_one(tmp_path, small_layouts, run, halves_used):
+    content = _many_procedures(tmp_path / "content", errors=True)
+    told = [run("--content", content, "--layouts", small_layouts, "--out", tmp_path / f"out{jobs}",
+                "--jobs", jobs) for jobs in (1, 2)]
+    assert 2 in halves_used
+    assert told[0].code == told[1].code == 1
+    assert told[1].err == told[0].err
+    named = [line.split(":")[0].rsplit("/", 1)[-1] for line in told[1].err.splitlines()[:-1]]
+    assert named == ["p07.yaml", "p07.yaml", "p19.yaml", "p19.yaml", "p25.yml"], told[1].err
