@@ -7,6 +7,7 @@ good build.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,12 +30,17 @@ from .report import report_html
 from .state import (DIGESTS, GENERATOR, MANIFEST, REPORT, DigestCache, Hasher, Trees, inputs_of, output_intact,
                     tree_hash)
 from .jobs import Job, Rendered, edition_name
-from .render import brochure, guide, leaflet
 from .render.common import Context
 from .strings import FALLBACK, check_clinic_phrases, check_glyphs, check_placeholders, load_strings
 from .artwork import figure_names, load_artworks
 
-JOB_MAKERS = {"leaflet": leaflet.jobs, "brochure": brochure.jobs, "guide": guide.jobs}
+JOB_MAKERS = ("leaflet", "brochure", "guide")  # the kinds; each is made by render.<kind>.jobs
+
+
+def _job_maker(kind: str) -> Callable:
+    """render.<kind>.jobs, its module imported when a layout first asks for it: a build of
+    leaflets alone imports no guide or brochure code (nor the QR and figure code they use)."""
+    return importlib.import_module(f".render.{kind}", __package__).jobs
 
 
 @dataclass(frozen=True)
@@ -296,7 +302,7 @@ def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths,
         inputs += tuple(art.path for _, art in sorted(ctx.figures.items()))
     if layout.profile is not None:  # a press file's inks come from its profile
         inputs += (paths.layouts / layout.pdfx["profile"],)
-    jobs = list(JOB_MAKERS[layout.kind](cat, layout, ctx, inputs))
+    jobs = list(_job_maker(layout.kind)(cat, layout, ctx, inputs))
     return [_preflighted(job, ctx, at) if job.layout.color_mode == "cmyk" else job for job in jobs]
 
 
