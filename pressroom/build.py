@@ -413,10 +413,17 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         if last.problem:
             warnings.append(warning(f"{paths.shown_out}/{MANIFEST}", 0, last.problem))
         old = {e["path"]: e for e in last.manifest.get("documents", [])}
-        records = {job.path: inputs_of(job.inputs, trees, hasher) for job in jobs}
+        records: dict[str, dict] = {}
+
+        def record_of(job: Job) -> dict:
+            """Its input record, made when first needed: a PDF the last build did not make is
+            rendered whatever its inputs, so its record is made while the workers render."""
+            if job.path not in records:
+                records[job.path] = inputs_of(job.inputs, trees, hasher)
+            return records[job.path]
         todo = [job for job in jobs
-                if force or not _current(old.get(job.path), records[job.path], paths.out, hasher,
-                                         job.layout.color_mode == "cmyk")]
+                if force or job.path not in old or not _current(old[job.path], record_of(job), paths.out,
+                                                                hasher, job.layout.color_mode == "cmyk")]
         emit("planned", {"count": len(todo)})
         with Staging(paths.out) as staging:  # dropped whole if anything below fails
             digests: dict[str, str] = {}
@@ -426,6 +433,7 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
                 if pdf is not None:
                     staging.add(job.path, pdf.data)
                     digests[job.path] = hashlib.sha256(pdf.data).hexdigest()
+                    record_of(job)
                 emit("rendered", {"path": job.path})
             rendered, readings = render_jobs(todo, workers, stage, side=lambda: assess_all(the_plan.catalogues))
             for path in sorted(rendered):
@@ -448,7 +456,7 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
             entries, events = [], []
             for job in jobs:
                 if job.path in rendered:
-                    entry = _entry(job, rendered[job.path], digests[job.path], records[job.path], paths)
+                    entry = _entry(job, rendered[job.path], digests[job.path], record_of(job), paths)
                     result.built.append(entry)
                     events.append(("built", entry))
                 else:
