@@ -378,7 +378,7 @@ class ContentLoader:
                  figures: frozenset[str] | None, problems: Problems, profile: bytes | None = None,
                  workers: int = 1):
         self.listing, self.root, self.shown_root = listing, listing.root, shown_root.rstrip("/")
-        self.workers = workers  # processes that may read the procedure files (parallel.halves)
+        self.workers = workers  # processes that may read the procedure files (parallel.shared)
         self.charset, self.figures, self.problems = charset, figures, problems
         self.profile = profile  # the press profile: RGB of a brand colour given only in CMYK
         self.rtl: dict = {}  # shown path -> (line, field, script), shared by every FileReader
@@ -624,7 +624,7 @@ class ContentLoader:
         def read(paths: list[Path]) -> tuple:
             """(path, Procedure or None) per file, and the problems, warnings and right-to-left
             finds met on the way, taken back out of the shared lists so that either process
-            can run this (see parallel.halves); they are added in file order below."""
+            can run this (see parallel.shared); they are added in file order below."""
             marks = len(self.problems.items), len(self.problems.warnings), set(self.rtl)
             loaded = []
             for path in paths:
@@ -638,8 +638,8 @@ class ContentLoader:
             for key, _ in found[2]:
                 del self.rtl[key]
             return loaded, found
-        from .parallel import halves  # the plan's heaviest part, on two cores
-        for loaded, (items, warnings_, rtl) in halves(proc_files, read, self.workers):
+        from .parallel import shared  # the plan's heaviest part, on two cores
+        for loaded, (items, warnings_, rtl) in shared(proc_files, lambda path: read([path]), self.workers):
             self.problems.items.extend(items)
             self.problems.warnings.extend(warnings_)
             self.rtl.update(rtl)

@@ -51,43 +51,62 @@ def _side():
     return _SIDE()
 
 
-def halves(items: list, run: Callable[[list], object], workers: int, least: int = 24) -> list:
-    """[run(first half), run(second half)], the halves at the same time: the second in a
-    forked process while this one does the first (work of the plan, before any render worker
-    exists). `run` returns something picklable and must not count on changes it makes to
-    shared state outliving it in the other process. One call, run(items), with one worker,
-    few items or no fork; the second half is run here after all if the forked process
-    cannot give its result."""
+def shared(items: list, run: Callable[[object], object], workers: int, least: int = 24) -> list:
+    """[run(item) for item in items], made by this process from the front and, at the same
+    time, by a forked one from the back until the two meet (work of the plan, before any
+    render worker exists): a forked process that gets no core costs only its fork, this one
+    then takes every item. `run` returns something picklable and must not count on changes
+    it makes to shared state outliving it in the other process. All here with one worker,
+    few items or no fork; the forked process's items are made here after all if it cannot
+    give its results."""
     if workers <= 1 or len(items) < least or "fork" not in multiprocessing.get_all_start_methods():
-        return [run(items)]
-    half = (len(items) + 1) // 2
-    receive, send = multiprocessing.Pipe(duplex=False)
+        return [run(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    ends = context.Array("i", [0, len(items)])  # the next item from the front; the last one taken from the back
+    receive, send = context.Pipe(duplex=False)
+
+    def take(front: bool) -> int | None:
+        with ends.get_lock():
+            if ends[0] >= ends[1]:
+                return None
+            if front:
+                ends[0] += 1
+                return ends[0] - 1
+            ends[1] -= 1
+            return ends[1]
 
     def other() -> None:
         try:
+            made: dict | str = {}
             try:
-                result = run(items[half:])
-            except BaseException:  # told as "no result": this process runs the half again, sees why
-                result = _NONE
+                while (index := take(front=False)) is not None:
+                    made[index] = run(items[index])
+            except BaseException:  # told as "no result": this process makes them again, sees why
+                made = _NONE
             try:
-                send.send(result)
+                send.send(made)
             except Exception:  # unpicklable: the same
                 send.send(_NONE)
         except BaseException:  # this process stopped listening (it failed): nothing to tell
             pass
-    process = multiprocessing.get_context("fork").Process(target=other, daemon=True)
+    process = context.Process(target=other, daemon=True)
     process.start()
     send.close()
     try:
-        first = run(items[:half])
+        mine = []
+        while (index := take(front=True)) is not None:
+            mine.append(run(items[index]))
         try:
-            second = receive.recv()
+            theirs = receive.recv()
         except (EOFError, OSError):
-            second = _NONE
+            theirs = _NONE
     finally:
         receive.close()
         process.join()
-    return [first, run(items[half:]) if type(second) is str and second == _NONE else second]
+    rest = range(len(mine), len(items))  # what the other process took
+    if not isinstance(theirs, dict) or set(theirs) != set(rest):
+        theirs = {index: run(items[index]) for index in rest}
+    return mine + [theirs[index] for index in rest]
 
 
 _NONE = "pressroom: no result"
