@@ -90,15 +90,14 @@ class Extras:
                                        # build this one replaces)
 
 
-def plan(paths: Paths, hasher: Hasher | None = None, workers: int = 1) -> Plan:
+def plan(paths: Paths, hasher: Hasher | None = None) -> Plan:
     """Load and validate all inputs; return the jobs, or raise ContentError with every problem.
-    With a `hasher`, every input file is hashed meanwhile (see `_hashed_beside`); with more
-    than one worker, the content files are read by two processes (see `load_content`)."""
+    With a `hasher`, every input file is hashed meanwhile (see `_hashed_beside`)."""
     problems = Problems()
     warnings: list[Problem] = []
     trees = _trees(paths)
     with _hashed_beside(trees, hasher):
-        return _plan(paths, trees, problems, warnings, workers)
+        return _plan(paths, trees, problems, warnings)
 
 
 @contextmanager
@@ -131,7 +130,7 @@ def _hashed_beside(trees: Trees, hasher: Hasher | None):
         thread.join()
 
 
-def _plan(paths: Paths, trees: Trees, problems: Problems, warnings: list[Problem], workers: int) -> Plan:
+def _plan(paths: Paths, trees: Trees, problems: Problems, warnings: list[Problem]) -> Plan:
     for name in ("layouts", "fonts"):
         problems.extend(list(trees.listings[name].problems))
     specs = load_layouts(paths.layouts, paths.shown_layouts, problems)
@@ -154,8 +153,7 @@ def _plan(paths: Paths, trees: Trees, problems: Problems, warnings: list[Problem
     profiles = _Profiles(trees.listings["layouts"], paths.shown_layouts, problems)
     catalogues, content_warnings = load_content(trees.listings["content"], paths.shown_content,
                                                 charset, figures if draws else None,
-                                                profiles.first(sorted(concrete, key=lambda s: s.name)),
-                                                workers)
+                                                profiles.first(sorted(concrete, key=lambda s: s.name)))
     warnings.extend(content_warnings)
     warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
@@ -406,7 +404,7 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
     with OutputLock(paths.out):
         recovered = recover(paths.out)
         hasher = Hasher(DigestCache(paths.out / DIGESTS))
-        the_plan = plan(paths, hasher, workers)
+        the_plan = plan(paths, hasher)
         jobs, warnings = the_plan.jobs, list(the_plan.warnings)
         trees = the_plan.trees
         last = read_manifest(paths.out / MANIFEST)

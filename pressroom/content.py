@@ -375,10 +375,8 @@ class ContentLoader:
     """Loads one content tree (and its language folders) against fonts and figures."""
 
     def __init__(self, listing: Listing, shown_root: str, charset: frozenset[int],
-                 figures: frozenset[str] | None, problems: Problems, profile: bytes | None = None,
-                 workers: int = 1):
+                 figures: frozenset[str] | None, problems: Problems, profile: bytes | None = None):
         self.listing, self.root, self.shown_root = listing, listing.root, shown_root.rstrip("/")
-        self.workers = workers  # processes that may read the procedure files (parallel.shared)
         self.charset, self.figures, self.problems = charset, figures, problems
         self.profile = profile  # the press profile: RGB of a brand colour given only in CMYK
         self.rtl: dict = {}  # shown path -> (line, field, script), shared by every FileReader
@@ -620,30 +618,11 @@ class ContentLoader:
         procedures = []
         prefix = f"{folder}/" if folder else ""
         proc_files = [self.listing.path(rel) for rel in self.listing.children(f"{prefix}procedures")]
-
-        def read(paths: list[Path]) -> tuple:
-            """(path, Procedure or None) per file, and the problems, warnings and right-to-left
-            finds met on the way, taken back out of the shared lists so that either process
-            can run this (see parallel.shared); they are added in file order below."""
-            marks = len(self.problems.items), len(self.problems.warnings), set(self.rtl)
-            loaded = []
-            for path in paths:
-                if path.suffix == ".yml":
-                    self.problems.add(self.shown(path), 0, "use the .yaml extension")
-                elif path.suffix == ".yaml":
-                    loaded.append((path, self.procedure(path, clinic)))
-            found = (self.problems.items[marks[0]:], self.problems.warnings[marks[1]:],
-                     [(k, v) for k, v in self.rtl.items() if k not in marks[2]])
-            del self.problems.items[marks[0]:], self.problems.warnings[marks[1]:]
-            for key, _ in found[2]:
-                del self.rtl[key]
-            return loaded, found
-        from .parallel import shared  # the plan's heaviest part, on two cores
-        for loaded, (items, warnings_, rtl) in shared(proc_files, lambda path: read([path]), self.workers):
-            self.problems.items.extend(items)
-            self.problems.warnings.extend(warnings_)
-            self.rtl.update(rtl)
-            for path, proc in loaded:
+        for path in proc_files:
+            if path.suffix == ".yml":
+                self.problems.add(self.shown(path), 0, "use the .yaml extension")
+            elif path.suffix == ".yaml":
+                proc = self.procedure(path, clinic)
                 if proc is not None:
                     procedures.append(proc)
                     files[f"procedure:{proc.slug}"] = [path]
@@ -666,17 +645,15 @@ class ContentLoader:
 
 
 def load_content(listing: Listing, shown_root: str, charset: frozenset[int],
-                 figures: frozenset[str] | None, profile: bytes | None = None,
-                 workers: int = 1) -> tuple[list[m.Catalogue], list]:
+                 figures: frozenset[str] | None, profile: bytes | None = None) -> tuple[list[m.Catalogue], list]:
     """All languages of a content tree; raises ContentError listing every problem.
-    `figures` are the figure names content may use (None: any; nothing will draw them);
-    with `workers` > 1 a forked process reads half of each language's procedure files.
+    `figures` are the figure names content may use (None: any; nothing will draw them).
 
     The tree's listing decides what exists: hidden files are not content, and a link or
     special file the listing refused is reported, never followed."""
     problems = Problems()
     root = listing.root
-    loader = ContentLoader(listing, shown_root, charset, figures, problems, profile, workers)
+    loader = ContentLoader(listing, shown_root, charset, figures, problems, profile)
     if not root.is_dir():
         problems.add(shown_root, 0, "content folder not found")
         problems.raise_if_any()

@@ -51,67 +51,6 @@ def _side():
     return _SIDE()
 
 
-def shared(items: list, run: Callable[[object], object], workers: int, least: int = 24) -> list:
-    """[run(item) for item in items], made by this process from the front and, at the same
-    time, by a forked one from the back until the two meet (work of the plan, before any
-    render worker exists): a forked process that gets no core costs only its fork, this one
-    then takes every item. `run` returns something picklable and must not count on changes
-    it makes to shared state outliving it in the other process. All here with one worker,
-    few items or no fork; the forked process's items are made here after all if it cannot
-    give its results."""
-    if workers <= 1 or len(items) < least or "fork" not in multiprocessing.get_all_start_methods():
-        return [run(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    ends = context.Array("i", [0, len(items)])  # the next item from the front; the last one taken from the back
-    receive, send = context.Pipe(duplex=False)
-
-    def take(front: bool) -> int | None:
-        with ends.get_lock():
-            if ends[0] >= ends[1]:
-                return None
-            if front:
-                ends[0] += 1
-                return ends[0] - 1
-            ends[1] -= 1
-            return ends[1]
-
-    def other() -> None:
-        try:
-            made: dict | str = {}
-            try:
-                while (index := take(front=False)) is not None:
-                    made[index] = run(items[index])
-            except BaseException:  # told as "no result": this process makes them again, sees why
-                made = _NONE
-            try:
-                send.send(made)
-            except Exception:  # unpicklable: the same
-                send.send(_NONE)
-        except BaseException:  # this process stopped listening (it failed): nothing to tell
-            pass
-    process = context.Process(target=other, daemon=True)
-    process.start()
-    send.close()
-    try:
-        mine = []
-        while (index := take(front=True)) is not None:
-            mine.append(run(items[index]))
-        try:
-            theirs = receive.recv()
-        except (EOFError, OSError):
-            theirs = _NONE
-    finally:
-        receive.close()
-        process.join()
-    rest = range(len(mine), len(items))  # what the other process took
-    if not isinstance(theirs, dict) or set(theirs) != set(rest):
-        theirs = {index: run(items[index]) for index in rest}
-    return mine + [theirs[index] for index in rest]
-
-
-_NONE = "pressroom: no result"
-
-
 def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job, Rendered | None], None] | None = None,
                 side: Callable | None = None) -> tuple[dict[str, Rendered], object]:
     """Render every job (collecting every failure before raising ContentError) and run `side`;
