@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -90,47 +88,11 @@ class Extras:
                                        # build this one replaces)
 
 
-def plan(paths: Paths, hasher: Hasher | None = None) -> Plan:
-    """Load and validate all inputs; return the jobs, or raise ContentError with every problem.
-    With a `hasher`, every input file is hashed meanwhile (see `_hashed_beside`)."""
+def plan(paths: Paths) -> Plan:
+    """Load and validate all inputs; return the jobs, or raise ContentError with every problem."""
     problems = Problems()
     warnings: list[Problem] = []
     trees = _trees(paths)
-    with _hashed_beside(trees, hasher):
-        return _plan(paths, trees, problems, warnings)
-
-
-@contextmanager
-def _hashed_beside(trees: Trees, hasher: Hasher | None):
-    """sha256 of every input file in a thread while the plan is made: hashlib lets go of the
-    GIL, so the 30 MB of fonts a cold build must hash anyway (the manifest's input records
-    and tree hash) cost another core's time instead of the plan's. Joined before the plan
-    returns or raises (a failed plan stops it after the file in hand), so no thread outlives
-    it: the render workers are forked after."""
-    if hasher is None:
-        yield
-        return
-    files = [listing.path(rel) for listing in trees.listings.values() if not listing.problems
-             for rel in listing.files]
-    stop = threading.Event()
-
-    def hash_all() -> None:
-        for path in files:
-            if stop.is_set():
-                return
-            hasher.file(path)
-    thread = threading.Thread(target=hash_all, name="pressroom-hash", daemon=True)
-    thread.start()
-    try:
-        yield
-    except BaseException:
-        stop.set()
-        raise
-    finally:
-        thread.join()
-
-
-def _plan(paths: Paths, trees: Trees, problems: Problems, warnings: list[Problem]) -> Plan:
     for name in ("layouts", "fonts"):
         problems.extend(list(trees.listings[name].problems))
     specs = load_layouts(paths.layouts, paths.shown_layouts, problems)
@@ -338,9 +300,8 @@ def _check_outputs(jobs: list[Job], out: Path) -> None:
 
 def check(paths: Paths) -> list[tuple[Path, str]]:
     """Every stale, missing or extra PDF (content errors raise ContentError first). Writes nothing."""
-    hasher = Hasher(DigestCache(paths.out / DIGESTS))  # never saved
-    the_plan = plan(paths, hasher)
-    jobs, trees = the_plan.jobs, the_plan.trees
+    the_plan = plan(paths)
+    jobs, trees, hasher = the_plan.jobs, the_plan.trees, Hasher(DigestCache(paths.out / DIGESTS))  # never saved
     out = []
     if interrupted(paths.out):
         out.append((paths.out / STAGING, "a build was interrupted while switching in its files; "
@@ -403,10 +364,9 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
     check_out_folder(paths.out, [paths.content, paths.layouts, paths.fonts])
     with OutputLock(paths.out):
         recovered = recover(paths.out)
-        hasher = Hasher(DigestCache(paths.out / DIGESTS))
-        the_plan = plan(paths, hasher)
+        the_plan = plan(paths)
         jobs, warnings = the_plan.jobs, list(the_plan.warnings)
-        trees = the_plan.trees
+        trees, hasher = the_plan.trees, Hasher(DigestCache(paths.out / DIGESTS))
         last = read_manifest(paths.out / MANIFEST)
         if last.problem:
             warnings.append(warning(f"{paths.shown_out}/{MANIFEST}", 0, last.problem))
