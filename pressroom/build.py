@@ -7,6 +7,7 @@ good build.
 from __future__ import annotations
 
 import hashlib
+import importlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -27,12 +28,17 @@ from .report import report_html
 from .state import (DIGESTS, GENERATOR, MANIFEST, REPORT, DigestCache, Hasher, Trees, inputs_of, output_intact,
                     tree_hash)
 from .jobs import Job, Rendered, edition_name
-from .render import brochure, guide, leaflet
 from .render.common import Context
 from .strings import FALLBACK, check_clinic_phrases, check_glyphs, check_placeholders, load_strings
 from .artwork import figure_names, load_artworks
 
-JOB_MAKERS = {"leaflet": leaflet.jobs, "brochure": brochure.jobs, "guide": guide.jobs}
+JOB_MAKERS = ("leaflet", "brochure", "guide")  # the kinds; each is made by render.<kind>.jobs
+
+
+def _job_maker(kind: str) -> Callable:
+    """render.<kind>.jobs, its module imported when a layout first asks for it: a build of
+    leaflets alone imports no guide or brochure code (nor the QR and figure code they use)."""
+    return importlib.import_module(f".render.{kind}", __package__).jobs
 
 
 @dataclass(frozen=True)
@@ -256,7 +262,7 @@ def _jobs_for(cat: m.Catalogue, layout: Layout, ctx: Context, paths: Paths,
         inputs += tuple(art.path for _, art in sorted(ctx.figures.items()))
     if layout.profile is not None:  # a press file's inks come from its profile
         inputs += (paths.layouts / layout.pdfx["profile"],)
-    jobs = list(JOB_MAKERS[layout.kind](cat, layout, ctx, inputs))
+    jobs = list(_job_maker(layout.kind)(cat, layout, ctx, inputs))
     return [_preflighted(job, ctx, at) if job.layout.color_mode == "cmyk" else job for job in jobs]
 
 
@@ -320,11 +326,11 @@ def _current(entry: dict | None, record: dict, out: Path, hasher: Hasher, press:
         and (not press or valid_preflight(entry.get("preflight")))
 
 
-def _entry(job: Job, pdf, record: dict, paths: Paths) -> dict:
-    """The manifest's line for one PDF."""
+def _entry(job: Job, pdf, sha256: str, record: dict, paths: Paths) -> dict:
+    """The manifest's line for one PDF (`sha256`: of its bytes)."""
     return {"path": job.path, "kind": job.kind, "language": job.lang, "paper": job.layout.paper,
             "edition": edition_name(job.layout), "layout": job.layout.name, "title": job.title,
-            "pages": pdf.pages, "sha256": hashlib.sha256(pdf.data).hexdigest(),
+            "pages": pdf.pages, "sha256": sha256,
             "source": _source_label(job, paths), "inputs": record,
             **({"preflight": pdf.preflight} if pdf.preflight is not None else {})}
 
@@ -365,64 +371,76 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         if last.problem:
             warnings.append(warning(f"{paths.shown_out}/{MANIFEST}", 0, last.problem))
         old = {e["path"]: e for e in last.manifest.get("documents", [])}
-        records = {job.path: inputs_of(job.inputs, trees, hasher) for job in jobs}
+        records: dict[str, dict] = {}
+
+        def record_of(job: Job) -> dict:
+            """Its input record, made when first needed: a PDF the last build did not make is
+            rendered whatever its inputs, so its record is made while the workers render."""
+            if job.path not in records:
+                records[job.path] = inputs_of(job.inputs, trees, hasher)
+            return records[job.path]
         todo = [job for job in jobs
-                if force or not _current(old.get(job.path), records[job.path], paths.out, hasher,
-                                         job.layout.color_mode == "cmyk")]
+                if force or job.path not in old or not _current(old[job.path], record_of(job), paths.out,
+                                                                hasher, job.layout.color_mode == "cmyk")]
         emit("planned", {"count": len(todo)})
-        rendered, readings = render_jobs(todo, workers, lambda job: emit("rendered", {"path": job.path}),
-                                         side=lambda: assess_all(the_plan.catalogues))
-        for path in sorted(rendered):
-            warnings.extend(w for w in rendered[path].warnings if w not in warnings)
-        target = _reading_target(the_plan.catalogues)
-        warnings.extend(over_target(readings, target))
-        planned = {job.path for job in jobs}
-        gone = {path: entry for path, entry in sorted(old.items()) if path not in planned}
-        remove = [path for path, entry in gone.items()
-                  if removable(paths.out, path, entry["sha256"], hasher.file)]
-        for path in sorted(set(gone) - set(remove)):
-            if (paths.out / path).exists():
-                warnings.append(warning(f"{paths.shown_out}/{path}", 0, "no longer built, but left in "
-                                        "place: it changed since pressroom wrote it"))
-        if strict and warnings:
-            raise ContentError(warnings)
-        by_source = {r.source: r.numbers() for r in readings}
-        result = Result(warnings=warnings, readings=readings, reading_target=target, recovered=recovered,
-                        plan=the_plan)
-        entries, events = [], []
-        for job in jobs:
-            if job.path in rendered:
-                entry = _entry(job, rendered[job.path], records[job.path], paths)
-                result.built.append(entry)
-                events.append(("built", entry))
-            else:
-                entry = dict(old[job.path])
-                result.skipped.append(entry)
-                events.append(("skipped", entry))
-            if job.source.path in by_source:  # reassessed every build: the target may change
-                entry["reading"] = by_source[job.source.path]
-            entries.append(entry)
-        pdfs: dict[str, list[str]] = {}
-        for job in jobs:
-            pdfs.setdefault(job.source.path, []).append(job.path)
-        read_new = _reader(paths.out, rendered)
-        put, result.proofs = _proofs(jobs, entries, extras, paths.out, read_new, hasher, workers)
-        if extras.compare:
-            result.comparison = _compare(paths, the_plan, old, entries, extras, read_new, workers)
-            report = compare_files(result.comparison)
-            put.update(report)
-            files = {rel: hashlib.sha256(data).hexdigest() for rel, data in report.items()}
-        else:  # the last report stays only while it still describes the PDFs in the folder
-            files = last.manifest.get("files", {}) if not (rendered or gone) else {}
-        remove += _stale_files(last.manifest, entries, files, paths.out, hasher)
-        manifest = {"generator": GENERATOR, "tree": tree_hash(trees, hasher),
-                    "documents": sorted(entries, key=lambda e: e["path"])}
-        if files:
-            manifest["files"] = dict(sorted(files.items()))
-        with Staging(paths.out) as staging:
+        with Staging(paths.out) as staging:  # dropped whole if anything below fails
+            digests: dict[str, str] = {}
+
+            def stage(job: Job, pdf: Rendered | None) -> None:
+                """Each PDF written and hashed as it comes, while the workers render the rest."""
+                if pdf is not None:
+                    staging.add(job.path, pdf.data)
+                    digests[job.path] = hashlib.sha256(pdf.data).hexdigest()
+                    record_of(job)
+                emit("rendered", {"path": job.path})
+            rendered, readings = render_jobs(todo, workers, stage, side=lambda: assess_all(the_plan.catalogues))
+            for path in sorted(rendered):
+                warnings.extend(w for w in rendered[path].warnings if w not in warnings)
+            target = _reading_target(the_plan.catalogues)
+            warnings.extend(over_target(readings, target))
+            planned = {job.path for job in jobs}
+            gone = {path: entry for path, entry in sorted(old.items()) if path not in planned}
+            remove = [path for path, entry in gone.items()
+                      if removable(paths.out, path, entry["sha256"], hasher.file)]
+            for path in sorted(set(gone) - set(remove)):
+                if (paths.out / path).exists():
+                    warnings.append(warning(f"{paths.shown_out}/{path}", 0, "no longer built, but left in "
+                                            "place: it changed since pressroom wrote it"))
+            if strict and warnings:
+                raise ContentError(warnings)
+            by_source = {r.source: r.numbers() for r in readings}
+            result = Result(warnings=warnings, readings=readings, reading_target=target, recovered=recovered,
+                            plan=the_plan)
+            entries, events = [], []
             for job in jobs:
                 if job.path in rendered:
-                    staging.add(job.path, rendered[job.path].data)
+                    entry = _entry(job, rendered[job.path], digests[job.path], record_of(job), paths)
+                    result.built.append(entry)
+                    events.append(("built", entry))
+                else:
+                    entry = dict(old[job.path])
+                    result.skipped.append(entry)
+                    events.append(("skipped", entry))
+                if job.source.path in by_source:  # reassessed every build: the target may change
+                    entry["reading"] = by_source[job.source.path]
+                entries.append(entry)
+            pdfs: dict[str, list[str]] = {}
+            for job in jobs:
+                pdfs.setdefault(job.source.path, []).append(job.path)
+            read_new = _reader(paths.out, rendered)
+            put, result.proofs = _proofs(jobs, entries, extras, paths.out, read_new, hasher, workers)
+            if extras.compare:
+                result.comparison = _compare(paths, the_plan, old, entries, extras, read_new, workers)
+                report = compare_files(result.comparison)
+                put.update(report)
+                files = {rel: hashlib.sha256(data).hexdigest() for rel, data in report.items()}
+            else:  # the last report stays only while it still describes the PDFs in the folder
+                files = last.manifest.get("files", {}) if not (rendered or gone) else {}
+            remove += _stale_files(last.manifest, entries, files, paths.out, hasher)
+            manifest = {"generator": GENERATOR, "tree": tree_hash(trees, hasher),
+                        "documents": sorted(entries, key=lambda e: e["path"])}
+            if files:
+                manifest["files"] = dict(sorted(files.items()))
             for rel in sorted(put):
                 staging.add(rel, put[rel])
             staging.add(REPORT, report_html(readings, target, pdfs,

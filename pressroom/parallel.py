@@ -68,9 +68,10 @@ def _side():
     return _SIDE()
 
 
-def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job], None] | None = None,
+def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job, Rendered | None], None] | None = None,
                 side: Callable | None = None) -> tuple[dict[str, Rendered], object]:
-    """Render every job (collecting every failure before raising ContentError) and run `side`."""
+    """Render every job (collecting every failure before raising ContentError) and run `side`;
+    `on_done(job, its PDF or None)` as each finishes, in the order they finish."""
     global _JOBS, _SIDE
     _JOBS, _SIDE = list(jobs), side
     results: dict[int, tuple] = {}
@@ -78,7 +79,7 @@ def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job], None] | 
     def record(outcome) -> None:
         results[outcome[0]] = outcome
         if on_done:
-            on_done(jobs[outcome[0]])
+            on_done(jobs[outcome[0]], outcome[1])
 
     groups = _groups(jobs)
     tasks = len(groups) + (side is not None)
