@@ -382,6 +382,11 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         todo = [job for job in jobs
                 if force or job.path not in old or not _current(old[job.path], record_of(job), paths.out,
                                                                 hasher, job.layout.color_mode == "cmyk")]
+        # The text files the plan read are hashed now, so a file saved again during the render
+        # (a watch, an editor) is recorded as it was read and the next build sees the change;
+        # the font files (33 MB, loaded by the plan too) wait for their PDFs.
+        for path in sorted({p for job in todo for p in job.inputs if not p.is_relative_to(paths.fonts)}):
+            hasher.file(path)
         emit("planned", {"count": len(todo)})
         with Staging(paths.out) as staging:  # dropped whole if anything below fails
             digests: dict[str, str] = {}
