@@ -131,7 +131,7 @@ def proofs_and_report(tmp: Path) -> None:
     a sentence changed in one leaflet, and the brand colour changed (every document changed)."""
     import json
     import shutil
-    from pressroom import compare, proofs
+    from pressroom.build import compare, proofs
     from pressroom.inputs import read_bytes
 
     base = tmp / "report-base"
@@ -187,7 +187,7 @@ def proofs_and_report(tmp: Path) -> None:
 def side_by_side(tmp: Path, rounds: int) -> dict[str, float]:
     """The 200-leaflet set through every engine, in rounds interleaved so each sees the same
     machine load; the best round of each."""
-    from pressroom.build import Paths, plan
+    from pressroom.build.pipeline import Paths, plan
     only = leaflet_set(tmp)
     paths = Paths(Path(only[1]), Path(only[3]), ROOT / "fonts", tmp / "set-plan")
     the_plan = plan(paths)
@@ -231,7 +231,7 @@ def side_by_side(tmp: Path, rounds: int) -> dict[str, float]:
 
 
 def warm(tmp: Path, repeat: int) -> None:
-    from pressroom.build import Paths, plan
+    from pressroom.build.pipeline import Paths, plan
     paths = Paths(ROOT / "content", ROOT / "layouts", ROOT / "fonts", tmp / "warm")
     start = time.perf_counter()
     the_plan = plan(paths)
@@ -280,7 +280,7 @@ def plain_reportlab(the_plan, repeat: int) -> None:
     ReportLab's own canvas: untagged, no page furniture, no pipeline), warm."""
     import io
     from reportlab.platypus import SimpleDocTemplate
-    from pressroom.jargon import glossary_terms_used
+    from pressroom.source.jargon import glossary_terms_used
     from pressroom.render import leaflet
     from pressroom.render.common import Styles
     import inspect
@@ -368,7 +368,7 @@ def catalogue(tmp: Path) -> None:
 FONT_COST = """
 import resource, sys, time
 from pathlib import Path
-from pressroom.fonts import load_fontset
+from pressroom.layout.fonts import load_fontset
 from reportlab.pdfbase.ttfonts import TTFont
 faces = dict(zip(("regular", "bold", "italic", "bold_italic"), sys.argv[1:]))
 def rss():
@@ -402,7 +402,7 @@ def languages(tmp: Path, repeat: int) -> None:
     """A leaflet in each script (tests/test_scripts.py's tree): warm render time each."""
     sys.path.insert(0, str(ROOT / "tests"))
     from test_scripts import LANGS, LAYOUTS, make_layouts, make_tree
-    from pressroom.build import Paths, plan
+    from pressroom.build.pipeline import Paths, plan
     make_tree(tmp / "lang-content")
     make_layouts(tmp / "lang-layouts", LAYOUTS)
     start = time.perf_counter()
@@ -437,7 +437,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if args.only_personalised:
-            from pressroom.build import Paths, plan
+            from pressroom.build.pipeline import Paths, plan
             personalised(plan(Paths(ROOT / "content", ROOT / "layouts", ROOT / "fonts", tmp / "warm")).jobs)
             return
         if args.only_languages:

@@ -78,7 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    from pressroom.build import Paths
+    from pressroom.build.pipeline import Paths
     from pressroom.desk import create_app, serve
     from pressroom.desk.settings import DeskSettings
 

@@ -34,8 +34,8 @@ def runs(text) -> list[list]:
 
 def export(the_plan, jobs) -> list[dict]:
     """Each leaflet job's content as the JSON the Typst template and the HTML read."""
-    from pressroom import model as m
-    from pressroom.jargon import glossary_terms_used
+    from pressroom.source import model as m
+    from pressroom.source.jargon import glossary_terms_used
     from pressroom.render.common import review_line
     docs = []
     cats = {(c.lang): c for c in the_plan.catalogues}

@@ -113,19 +113,19 @@ def main(argv=None, root: Path | None = None) -> int:
     except SystemExit as exc:  # argparse printed the usage error already
         return 2 if exc.code else 0
     if args.watch:
-        from .watch import watch
+        from .build.watch import watch
         return watch(lambda: run_once(args), [args.content, args.layouts, args.fonts])
     return run_once(args)
 
 
 def _proofs_current(args, manifest: dict) -> bool:
-    from .proofs import proofs_current  # imported only with --proofs: "nothing to do" stays quick
+    from .build.proofs import proofs_current  # imported only with --proofs: "nothing to do" stays quick
     return proofs_current(args.out, manifest, args.proof_dpi)
 
 
 def run_once(args) -> int:
-    from .state import MANIFEST, Trees, up_to_date
-    from .output import interrupted, read_manifest
+    from .build.state import MANIFEST, Trees, up_to_date
+    from .build.output import interrupted, read_manifest
     trees = Trees(args.content, args.layouts, args.fonts)
     manifest = read_manifest(args.out / MANIFEST).manifest
     # --strict must re-read the content: the last build may have passed with warnings
@@ -135,7 +135,7 @@ def run_once(args) -> int:
         if not args.quiet:
             print(f"nothing to do: {len(manifest['documents'])} PDFs up to date in {_shown(args.out)}")
         return 0
-    from .build import Extras, Paths, build, check  # ReportLab is imported only when there is work
+    from .build.pipeline import Extras, Paths, build, check  # ReportLab is imported only when there is work
     paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=args.out,
                   shown_content=_shown(args.content), shown_layouts=_shown(args.layouts),
                   shown_fonts=_shown(args.fonts), shown_out=_shown(args.out))
@@ -217,7 +217,7 @@ def schema_command(argv, root: Path) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    from .schema import write_schemas
+    from .source.schema import write_schemas
     try:
         written = write_schemas(args.dir, args.layouts)
     except ContentError as exc:
@@ -295,7 +295,7 @@ def desk_main(argv, root: Path) -> int:
                             + (["--quiet"] if args.quiet else []), root)
     if run_once(build_args) == 130:
         return 130
-    from .build import Paths
+    from .build.pipeline import Paths
     paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=args.out,
                   shown_content=_shown(args.content), shown_layouts=_shown(args.layouts),
                   shown_fonts=_shown(args.fonts), shown_out=_shown(args.out))
@@ -368,7 +368,7 @@ def personalise_main(argv, root: Path) -> int:
         args = parse_personalise_args(argv, root)
     except SystemExit as exc:
         return 2 if exc.code else 0
-    from .build import Paths, plan
+    from .build.pipeline import Paths, plan
     from .patient import PatientError, check_size, read_patient, read_rows
     from .personalise import CopyError, Leaflets, NotFound
     from .audit import AuditLog

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .jobs import Job
+from .build.jobs import Job
 from .memo import private
 from .patient import ORDER_COLUMNS, FieldProblem, Patient, PatientError, Row, read_patient, yes_no
 
@@ -83,7 +83,7 @@ class Leaflets:
     procedure (slug or title in any language) plus language, paper and edition."""
 
     def __init__(self, jobs: list[Job], language: str = ""):
-        from .layout import PAPERS
+        from .layout.layouts import PAPERS
         self.jobs = {job.path: job for job in jobs if job.personal is not None}
         langs = {job.lang for job in self.jobs.values()}
         self.languages = sorted(langs, key=lambda lang: (lang != language, lang))  # the clinic's first
@@ -167,7 +167,7 @@ class Leaflets:
     def copy(self, document: str, patient: Patient) -> Copy:
         """One personalised copy, in memory. CopyError when the box cannot fit, or the layout
         lacks a `prepared_*` value (its message names the layout, never the patient)."""
-        from .layout import LayoutError
+        from .layout.layouts import LayoutError
         from .render.common import RenderError
         job = self.jobs[document]
         try:
@@ -209,7 +209,7 @@ class Leaflets:
         if not orders:
             raise PatientError([FieldProblem(0, "", "the list has no patients")])
         jobs = [self.jobs[order.document] for order in orders]
-        from .layout import LayoutError
+        from .layout.layouts import LayoutError
         try:
             with private():
                 data, _, pages = render_batch([job.personal.part(order.patient) for job, order in zip(jobs, orders)])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pressroom.cli import main
-from pressroom.state import DIGESTS
+from pressroom.build.state import DIGESTS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -122,7 +122,7 @@ class DeskTree:
         self.content, self.layouts, self.fonts, self.out = root / "content", root / "layouts", REPO / "fonts", root / "out"
 
     def paths(self, out: Path | None = None):
-        from pressroom.build import Paths
+        from pressroom.build.pipeline import Paths
         return Paths(self.content, self.layouts, self.fonts, out or self.out)
 
     def copy(self, target: Path) -> "DeskTree":

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from pressroom.build import Paths, plan
+from pressroom.build.pipeline import Paths, plan
 from pressroom.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -202,8 +202,8 @@ def test_each_panel_text_lies_inside_its_panel(built, paper, edition):
 def test_fold_in_panel_is_narrower_and_mirrored(paper):
     """The layouts' panels as the renderer reads them: flap narrower, inside mirrored."""
     from pressroom.errors import Problems
-    from pressroom.layout import load_layouts, resolve_layout
-    from pressroom.model import Brand
+    from pressroom.layout.layouts import load_layouts, resolve_layout
+    from pressroom.source.model import Brand
     from pressroom.render.brochure_layout import read_geometry
 
     specs = load_layouts(REPO / "layouts", "layouts", Problems())

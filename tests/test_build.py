@@ -14,9 +14,9 @@ import time
 import pytest
 
 from conftest import REPO, snapshot
-from pressroom.output import OutputLock
-from pressroom.state import DIGESTS
-from pressroom.watch import watch
+from pressroom.build.output import OutputLock
+from pressroom.build.state import DIGESTS
+from pressroom.build.watch import watch
 
 
 def built_paths(out: str) -> set[str]:
@@ -38,7 +38,7 @@ def test_an_edit_keeping_size_and_mtime_is_noticed_though_digests_are_cached(sma
     shutil.copytree(REPO / "fonts", fonts)
     argv = ["--content", small.content, "--layouts", small.layouts, "--fonts", fonts, "--out", out, "--jobs", "1"]
     code = ("import sys; from pathlib import Path; from pressroom.cli import main; "
-            "from pressroom.state import DigestCache; "
+            "from pressroom.build.state import DigestCache; "
             "DigestCache.SETTLE_NS = 0; "  # trust files at once, as once they are old
             f"sys.exit(main(sys.argv[1:], root=Path({str(REPO)!r})))")
 
@@ -81,7 +81,7 @@ def test_no_change_run_imports_no_renderer(previous):
     code = ("import sys; from pathlib import Path; from pressroom.cli import main; "
             f"code = main(['--out', {str(previous)!r}], root=Path({str(REPO)!r})); "
             "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'yaml', 'pypdf') "
-            "or m in ('pressroom.build', 'pressroom.render')))")
+            "or m in ('pressroom.build.pipeline', 'pressroom.render')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout
 

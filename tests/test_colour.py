@@ -18,7 +18,7 @@ from pypdf.generic import ContentStream
 
 from conftest import REPO, copy_layouts
 from pressroom.cli import main
-from pressroom.preflight import scan
+from pressroom.build.preflight import scan
 
 PROFILE = REPO / "layouts/profiles/FOGRA39L_coated.icc"
 LAYOUTS = ("base.yaml", "brochure-letter.yaml", "brochure-letter-office.yaml", "brochure-letter-press.yaml",
@@ -157,7 +157,7 @@ def test_no_ink_between_zero_and_five_percent(purple, name):
 
 def test_panel_tints_stay_visible(purple):
     """note_fill (#eef3f8), the palest panel, still prints some ink."""
-    from pressroom.inks import floor, rgb_to_cmyk
+    from pressroom.layout.inks import floor, rgb_to_cmyk
     tint = floor(rgb_to_cmyk((0xee, 0xf3, 0xf8), PROFILE.read_bytes()), 0.05)
     assert max(tint) >= 0.05 and all(v == 0 or v >= 0.05 for v in tint)
     assert floor((0.01, 0.02, 0.0, 0.0), 0.05) == (0.0, 0.05, 0.0, 0.0)

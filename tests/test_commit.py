@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, make_small_content, snapshot
-from pressroom.output import STAGING, recover
+from pressroom.build.output import STAGING, recover
 
 # Runs a build that signals itself at the Nth file operation (write or rename) in --out.
 DRIVER = textwrap.dedent("""
     import atexit, os, signal, sys
-    import pressroom.output as output
+    import pressroom.build.output as output
     target, how, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     count = 0
     def hit(path):

@@ -143,7 +143,7 @@ def test_templates_and_static_files_are_package_data():
 
 
 def test_the_page_colours_meet_wcag_aa():
-    from pressroom.contrast import ratio
+    from pressroom.layout.contrast import ratio
     css = (REPO / "pressroom/desk/static/desk.css").read_text()
     var = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", css))
     pairs = [("text", "bg"), ("text", "card"), ("muted", "bg"), ("muted", "card"), ("primary", "card"),

@@ -36,14 +36,14 @@ def set_clinic(content, **fields) -> None:
 @pytest.mark.parametrize("value,shown", [("(555) 555-0142", "(555) 555-0142"), ("911.", "911"),
                                          ("1-800-SPINE-01 ext. 4", "1-800-SPINE-01 ext. 4")])
 def test_a_number_fills_the_fixed_sentence(value, shown):
-    from pressroom.strings import Strings, is_number
+    from pressroom.layout.strings import Strings, is_number
     s = Strings("en", {"emergency": "In an emergency, call {emergency}."})
     assert is_number(value)
     assert s.phrase("emergency", value, markup=False) == f"In an emergency, call {shown}."
 
 
 def test_a_sentence_is_printed_as_written_not_inside_the_fixed_one():
-    from pressroom.strings import Strings, phrase_fault
+    from pressroom.layout.strings import Strings, phrase_fault
     s = Strings("en", {"emergency": "In an emergency, call {emergency}.", "after_hours": "After hours: {phone}"})
     assert s.phrase("emergency", SENTENCE, markup=False) == SENTENCE
     assert s.phrase("after_hours", "Ask the operator.", markup=False) == "After hours: Ask the operator."
@@ -128,7 +128,7 @@ EMAIL = "questions@north-valley-spine.example.org"
 def _lines(markup: str, width: float) -> list[str]:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
-    from pressroom.fonts import load_fontset
+    from pressroom.layout.fonts import load_fontset
     import pressroom.render.common  # noqa: F401  (the address breaks)
     fonts = load_fontset(REPO / "fonts", {"regular": "AtkinsonHyperlegible-Regular.ttf",
                                           "bold": "AtkinsonHyperlegible-Bold.ttf",
@@ -147,7 +147,7 @@ def _lines(markup: str, width: float) -> list[str]:
 def test_numbers_units_and_addresses_break_only_where_allowed(width):
     """In columns as narrow as a brochure panel's half (a number wider than its line is
     still cut: shrinking it is not done yet)."""
-    from pressroom.text import to_markup
+    from pressroom.source.text import to_markup
     text = (f"Call {PHONE} if your fever is over 38.3 °C (101 °F) for 24 hours. "
             f"Read {URL} or write to {EMAIL} within 2 weeks.")
     markup, _ = to_markup(text, "#1d4e89")
@@ -160,7 +160,7 @@ def test_numbers_units_and_addresses_break_only_where_allowed(width):
                           "ReportLab's splitLongWords; shrinking or moving it is not done yet", strict=False)
 @pytest.mark.parametrize("width", [160, 240])
 def test_addresses_break_only_after_slash_dot_at_or_hyphen(width):
-    from pressroom.text import to_markup
+    from pressroom.source.text import to_markup
     markup, _ = to_markup(f"Read {URL} or write to {EMAIL} within 2 weeks.", "#1d4e89")
     lines = [" ".join(line.replace("\u00a0", " ").split()) for line in _lines(markup, width)]
     for a, b in zip(lines, lines[1:]):
@@ -175,7 +175,7 @@ def test_addresses_in_chinese_text_break_only_after_slash_dot_at_or_hyphen(width
     Latin text does, not at the letter where the line ends ("example.or / g")."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
-    from pressroom.fonts import load_fontset
+    from pressroom.layout.fonts import load_fontset
     import pressroom.render.common  # noqa: F401  (the line breakers)
     fonts = load_fontset(REPO / "fonts", {"regular": "NotoSansCJKsc-Regular.ttf", "bold": "NotoSansCJKsc-Bold.ttf",
                                           "italic": "NotoSansCJKsc-Regular.ttf",

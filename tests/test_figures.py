@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import REPO
-from pressroom.artwork import ArtworkError, read_artwork, recolour
+from pressroom.layout.artwork import ArtworkError, read_artwork, recolour
 from pressroom.cli import main
 
 GUIDE = """title: Figures

@@ -19,10 +19,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from pressroom.build import Paths, plan
+from pressroom.build.pipeline import Paths, plan
 from pressroom.cli import main
-from pressroom.impose import booklet_order
-from pressroom.layout import PAPERS
+from pressroom.build.impose import booklet_order
+from pressroom.layout.layouts import PAPERS
 from pagelines import read_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -497,7 +497,7 @@ def test_footer_has_page_of_contact_and_document_control(default_build):
 # -- figures -----------------------------------------------------------------------------------
 
 def test_the_known_figures_are_the_svg_files_in_layouts_figures():
-    from pressroom.artwork import figure_names
+    from pressroom.layout.artwork import figure_names
     from pressroom.inputs import list_tree
     assert figure_names(list_tree(ROOT / "layouts", "layouts")) == {
         p.stem for p in (ROOT / "layouts/figures").glob("*.svg")} >= {"incision", "spine", "advantages"}

@@ -15,15 +15,15 @@ import pytest
 from conftest import REPO
 from test_bad_input import DISC, append, replace
 
-from pressroom import jargon
-from pressroom import model as m
-from pressroom.build import Paths, plan
+from pressroom.source import jargon
+from pressroom.source import model as m
+from pressroom.build.pipeline import Paths, plan
 from pressroom.errors import Problems
 from pressroom.limits import (MAX_CLINIC_NAME, MAX_FOOTER_FIELD, MAX_GLOSSARY_TERMS, MAX_HEADING,
                               MAX_ITEM, MAX_JARGON, MAX_PHONE, MAX_TEMPLATE_SECONDS, MAX_TERM,
                               MAX_TEXT, MAX_YAML_DEPTH)
-from pressroom.sources import load_yaml
-from pressroom.text import TextError, check_link, render_template, to_markup
+from pressroom.source.sources import load_yaml
+from pressroom.source.text import TextError, check_link, render_template, to_markup
 
 QUICK = 5.0        # seconds a refused input may take, loading every layout and font included
 MEMORY_MB = 256    # how much a refused input may add to the process's peak memory

@@ -1,4 +1,4 @@
-"""Tests for pressroom.impose: ordering, folding, and real-PDF imposition."""
+"""Tests for pressroom.build.impose: ordering, folding, and real-PDF imposition."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pypdf.generic import NameObject, RectangleObject, create_string_object
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.pdfgen import canvas
 
-from pressroom.impose import SheetSide, booklet_order, impose
+from pressroom.build.impose import SheetSide, booklet_order, impose
 
 HALF_LETTER = (396.0, 612.0)  # 5.5 x 8.5 in
 LETTER_LANDSCAPE = (792.0, 612.0)

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import REPO, snapshot
-from pressroom.layout import length
+from pressroom.layout.layouts import length
 
 
 def test_lengths_carry_their_unit():

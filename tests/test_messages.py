@@ -349,7 +349,7 @@ def brochure_misfits(content: Path, layouts: Path, words: int, name: str, addres
     """Set the call to action to `words` words and the clinic's name and address; what does not
     fit the brochure (through the API: quicker than a build, to find where the back panel is full)."""
     import json
-    from pressroom.build import Paths, plan
+    from pressroom.build.pipeline import Paths, plan
     from pressroom.render.misfit import Misfits
     (content / "brochure.yaml").write_text(SHORT_BROCHURE.format(cta=" ".join(CTA_WORDS[:words])))
     (content / "clinic.yaml").write_text(SHORT_CLINIC.format(name=name, address=json.dumps(address)))

@@ -14,7 +14,7 @@ import pytest
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from pressroom.build import Paths, plan
+from pressroom.build.pipeline import Paths, plan
 from pressroom.patient import read_patient
 from pressroom.personalise import Leaflets
 from pressroom.render import overlay

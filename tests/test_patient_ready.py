@@ -8,7 +8,7 @@ import pytest
 import pypdfium2 as pdfium
 from pypdf import PdfReader
 
-from pressroom.contrast import nearest_passing, ratio
+from pressroom.layout.contrast import nearest_passing, ratio
 
 
 def test_contrast_ratio_matches_wcag_examples():
@@ -197,10 +197,10 @@ def test_reading_level_needs_no_network(monkeypatch):
     import socket
 
     from conftest import REPO
-    from pressroom.artwork import figure_names
-    from pressroom.content import load_content
+    from pressroom.layout.artwork import figure_names
+    from pressroom.source.content import load_content
     from pressroom.inputs import list_tree
-    from pressroom.readability import assess_all
+    from pressroom.source.readability import assess_all
 
     def refuse(*args, **kwargs):
         raise AssertionError("network used")

@@ -12,10 +12,10 @@ import pytest
 from pypdf import PdfReader
 
 from pressroom.audit import AuditLog
-from pressroom.build import plan
+from pressroom.build.pipeline import plan
 from pressroom.patient import Patient, PatientError, read_patient, read_rows
 from pressroom.personalise import Leaflets, NotFound
-from pressroom.strings import Strings
+from pressroom.layout.strings import Strings
 from pressroom.render.prepared import fasting_text
 
 from conftest import REPO

@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import yaml
 
 from conftest import REPO
-from pressroom.layout import length
+from pressroom.layout.layouts import length
 
 EDGE = length(yaml.safe_load((REPO / "layouts/base.yaml").read_text())["sizes"]["unprintable"])
 

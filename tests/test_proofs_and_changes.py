@@ -13,7 +13,7 @@ from PIL import Image
 
 from conftest import REPO, snapshot
 from pressroom.cli import main
-from pressroom.compare import classify
+from pressroom.build.compare import classify
 
 pytestmark = pytest.mark.render
 
@@ -261,7 +261,7 @@ def test_classify_tells_moved_pages_from_rewritten_ones():
     old = ["intro words here\nPage 1 of 3", "chapter one text\nPage 2 of 3", "chapter two text\nPage 3 of 3"]
     new = ["intro words here\nPage 1 of 4", "a brand new page\nPage 2 of 4", "chapter one text\nPage 3 of 4",
            "chapter two text\nPage 4 of 4"]
-    from pressroom.compare import page_label_pattern
+    from pressroom.build.compare import page_label_pattern
     pages = classify(old, new, page_label_pattern("Page {page} of {pages}"))
     assert [p["kind"] for p in pages] == [None, "rewritten", "moved", "moved"]
     assert [p["old"] for p in pages[2:]] == [2, 3]

@@ -13,12 +13,12 @@ import jsonschema
 import pytest
 
 from conftest import REPO
-from pressroom import fields
-from pressroom.content import load_content
+from pressroom.source import fields
+from pressroom.source.content import load_content
 from pressroom.errors import ContentError, Problems
 from pressroom.inputs import list_tree
-from pressroom.schema import NAMES, SHIPPED, schema_bytes, schemas
-from pressroom.sources import load_yaml
+from pressroom.source.schema import NAMES, SHIPPED, schema_bytes, schemas
+from pressroom.source.sources import load_yaml
 
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.MULTILINE)
 SHIPPED_FILES = sorted((REPO / "content").rglob("*.yaml")) + sorted((REPO / "layouts/strings").glob("*.yaml"))

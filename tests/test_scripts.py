@@ -428,7 +428,7 @@ def test_language_help_lines_in_every_language_each_tagged_with_its_own(tree):
 def test_dates_come_from_cldr_in_every_language():
     import datetime as dt
 
-    from pressroom.strings import Strings
+    from pressroom.layout.strings import Strings
     day = dt.date(2026, 3, 3)
     assert Strings("zh-Hans", {}).long_date(day) == "2026年3月3日星期二"
     assert Strings("ru", {}).date(day) == "3 марта 2026\u00a0г."  # CLDR's narrow no-break space: one every font has
@@ -506,7 +506,7 @@ def test_chinese_lines_break_where_the_markup_says_and_keep_latin_words_whole():
     import pressroom.render.tagging  # noqa: F401 (the line breaker)
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph
-    from pressroom.fonts import load_fonts
+    from pressroom.layout.fonts import load_fonts
     import yaml
     fonts = load_fonts(REPO / "fonts", yaml.safe_load((REPO / "layouts/base.yaml").read_text())["fonts"])
     base = fonts.base("zh-Hans", "何时联系我们")
@@ -526,7 +526,7 @@ def test_chinese_lines_break_where_the_markup_says_and_keep_latin_words_whole():
 def test_a_language_may_name_its_own_months_and_weekdays():
     import datetime as dt
 
-    from pressroom.strings import Strings
+    from pressroom.layout.strings import Strings
     zh = Strings("zh-Hans", {"date_format": "{year}年{month_name}{day}日", "long_date_format":
                              "{year}年{month_name}{day}日{weekday}", "months": [f"{n}月" for n in range(1, 13)],
                              "weekdays": ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]})

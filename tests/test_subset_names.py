@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from conftest import REPO
-from pressroom.fonts import load_fontset
+from pressroom.layout.fonts import load_fontset
 import pressroom.render.tagging  # noqa: F401  (names subsets by content)
 
 FACES = {"regular": "AtkinsonHyperlegible-Regular.ttf", "bold": "AtkinsonHyperlegible-Bold.ttf",

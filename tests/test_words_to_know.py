@@ -13,8 +13,8 @@ from conftest import REPO
 from pdfstructure import read_aloud
 from pypdf import PdfReader
 
-from pressroom import jargon
-from pressroom import model as m
+from pressroom.source import jargon
+from pressroom.source import model as m
 
 WHERE = m.Origin("x.yaml", 1)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import model as m
-from ..jargon import glossary_terms_used
+from ..source import model as m
+from ..source.jargon import glossary_terms_used
 from ..personalise import fold
 
 KINDS = {"leaflet": "Leaflet", "guide": "Guide", "guide-booklet": "Guide booklet",
@@ -111,7 +111,7 @@ def documents(entries: list[dict], the_plan) -> tuple[Document, ...]:
 
 
 def paper_order(paper: str) -> tuple[int, str]:
-    from ..layout import PAPERS as ORDER  # letter, a4, a5, ...
+    from ..layout.layouts import PAPERS as ORDER  # letter, a4, a5, ...
     names = list(ORDER)
     return (names.index(paper) if paper in names else len(names), paper)
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..errors import ContentError, PressroomError, Problems
-from ..output import interrupted, read_manifest
+from ..build.output import interrupted, read_manifest
 from ..personalise import Leaflets
-from ..state import MANIFEST, Trees, up_to_date
-from ..watch import stamps
+from ..build.state import MANIFEST, Trees, up_to_date
+from ..build.watch import stamps
 from .catalogue import Document, documents
 from .settings import DeskSettings
 from .thumbnails import Thumbnails
@@ -76,7 +76,7 @@ class Live:
         return self.snapshot
 
     def _build(self):
-        from ..build import build, plan
+        from ..build.pipeline import build, plan
         paths = self.settings.paths
         trees = Trees(paths.content, paths.layouts, paths.fonts)
         manifest = read_manifest(paths.out / MANIFEST).manifest
@@ -121,7 +121,7 @@ class Live:
 
 def _language_names(paths, langs: list[str]) -> dict[str, str]:
     """Each language's own name, from its strings file (`language_name`), else its code."""
-    from ..strings import load_strings
+    from ..layout.strings import load_strings
     try:
         strings = load_strings(paths.layouts / "strings", "strings", langs, Problems(), [])
     except Exception:

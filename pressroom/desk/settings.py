@@ -7,7 +7,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import Paths
+from ..build.pipeline import Paths
 
 MIN_TOKEN = 8  # characters; a token is typed once per browser session, so it can be long
 

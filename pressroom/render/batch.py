@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from reportlab.platypus.doctemplate import ActionFlowable
 
-from .. import model as m
+from ..source import model as m
 from .common import Context, RenderError, Styles, doc_settings, furniture_canvas, page_canvas, style_role, tag_story
 from .leaflet import _ROLES, _MeasuredDoc, furniture, page_templates, story
 from .tagging import Node

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 
 from reportlab.platypus import Spacer
 
-from .. import model as m
-from .. import prepress
-from ..jargon import texts
+from ..source import model as m
+from ..build import prepress
+from ..source.jargon import texts
 from ..errors import ContentError, Problem, warning
-from ..jobs import Job, Rendered, output_name
+from ..build.jobs import Job, Rendered, output_name
 from .figures import FigureArt, figure as figure_art
 from .logo import load_logo
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site

@@ -14,7 +14,7 @@ from typing import Callable
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
-from ..layout import Layout
+from ..layout.layouts import Layout
 from .common import Styles
 
 _STEP = 0.025   # shrink 2.5% at a time: small enough to keep the largest size that fits

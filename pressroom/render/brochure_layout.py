@@ -25,10 +25,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..contrast import BODY, ratio
+from ..layout.contrast import BODY, ratio
 from ..errors import Problem, Problems, did_you_mean
-from ..layout import Layout, LayoutError, length
-from ..sources import Map, Seq, load_yaml
+from ..layout.layouts import Layout, LayoutError, length
+from ..source.sources import Map, Seq, load_yaml
 from .common import mix
 
 PAGES = ("outside", "inside")

@@ -14,12 +14,12 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BalancedColumns, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from .. import model as m
-from .. import prepress
-from ..fonts import FontSet
-from ..layout import Layout, require_printable
-from ..strings import Strings
-from ..text import no_breaks
+from ..source import model as m
+from ..build import prepress
+from ..layout.fonts import FontSet
+from ..layout.layouts import Layout, require_printable
+from ..layout.strings import Strings
+from ..source.text import no_breaks
 from .tagging import Node, is_tagged, marked, node_of, tag, tagged_canvas
 
 HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_PT", "it": "it_IT"}
@@ -319,7 +319,7 @@ def draw_line(canv, text: str, font: str, size: float, x: float, baseline: float
     when that face has every letter, else run by run, each word in a family that has its
     letters (fonts.runs), as paragraphs are."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from .. import fonts
+    from ..layout import fonts
     if fonts.covers(font, text):
         (canv.drawRightString if align_right else canv.drawString)(x, baseline, text)
         return

@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from .. import model as m
-from ..artwork import Artwork, recolour
-from ..fonts import FontSet
+from ..source import model as m
+from ..layout.artwork import Artwork, recolour
+from ..layout.fonts import FontSet
 from .common import Context, RenderError, Styles, color, draw_alt_text, esc, holding, keep_together, mix
 from .tagging import is_tagged
 

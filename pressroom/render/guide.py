@@ -16,9 +16,9 @@ from functools import lru_cache
 from reportlab.platypus import (ActionFlowable, BalancedColumns, BaseDocTemplate, Flowable, Frame, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer)
 
-from .. import model as m
-from ..jobs import Job, Rendered, output_name
-from ..layout import PAPERS
+from ..source import model as m
+from ..build.jobs import Job, Rendered, output_name
+from ..layout.layouts import PAPERS
 from .common import (Context, press_inks, check_edition, Heading, RenderError, Styles, band_middle, box, color, doc_settings,
                      page_canvas, esc,
                      furniture_canvas, holding, tag_story,
@@ -658,7 +658,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
         sheet = replace(layout, paper=layout.impose_on, width=max(w, h), height=min(w, h))
 
         def render_imposed() -> Rendered:
-            from ..impose import impose  # pypdf (and its crypto) only in a process that imposes
+            from ..build.impose import impose  # pypdf (and its crypto) only in a process that imposes
             pages = render()
             return Rendered(impose(pages.data, sheet.width, sheet.height), pages.pages // 2)
 

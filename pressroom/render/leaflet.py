@@ -10,10 +10,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer
 
-from .. import model as m
-from ..jargon import glossary_terms_used, texts
-from ..jobs import Job, Personal, Rendered, output_name
-from ..layout import require_counts
+from ..source import model as m
+from ..source.jargon import glossary_terms_used, texts
+from ..build.jobs import Job, Personal, Rendered, output_name
+from ..layout.layouts import require_counts
 from ..memo import remembered
 from .common import (Context, press_inks, RenderError, check_edition, Styles, band_middle, box, build_pdf, color,
                      doc_settings, draw_line, page_canvas, esc, furniture_canvas, holding, KeepTail, language_help,

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 
-from .. import model as m, prepress
-from ..fonts import FontSet
+from ..source import model as m
+from ..build import prepress
+from ..layout.fonts import FontSet
 from .common import RenderError
 
 

@@ -19,7 +19,7 @@ from typing import Callable
 from reportlab.platypus import Flowable
 from reportlab.platypus.doctemplate import LayoutError
 
-from .. import model as m
+from ..source import model as m
 from ..errors import Problem
 from .common import Context, RenderError
 

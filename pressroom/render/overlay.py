@@ -52,8 +52,8 @@ from typing import Callable
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Spacer
 
-from .. import model as m
-from ..jobs import Rendered
+from ..source import model as m
+from ..build.jobs import Rendered
 from .common import Context, RenderError, Styles
 from .prepared import prepared_box
 from . import xref

@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from ..patient import Patient
-from ..strings import Strings
+from ..layout.strings import Strings
 from .common import Context, Styles, color, esc
 from .tagging import Node, tag
 

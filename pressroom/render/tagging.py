@@ -928,7 +928,7 @@ from unicodedata import category as _category  # noqa: E402
 
 from reportlab.lib import textsplit as _textsplit  # noqa: E402
 
-from .. import fonts as _fonts  # noqa: E402
+from ..layout import fonts as _fonts  # noqa: E402
 
 CANNOT_START = frozenset(
     _textsplit.ALL_CANNOT_START

@@ -31,10 +31,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import limits
-from .errors import Problems
-from .images import LogoError, check_svg
-from .inputs import Listing, Refused, read_bytes
+from .. import limits
+from ..errors import Problems
+from ..source.images import LogoError, check_svg
+from ..inputs import Listing, Refused, read_bytes
 
 FOLDER = "figures"
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .readability import NOT_GRADED, Reading
+from ..source.readability import NOT_GRADED, Reading
 
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1f2933}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #d5dbe3}

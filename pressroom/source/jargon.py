@@ -9,9 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import model as m
-from .errors import Problem, warning
+from ..errors import Problem, warning
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parent.parent / "data"
 
 
 @lru_cache(maxsize=None)

@@ -16,10 +16,10 @@ import json
 from pathlib import Path
 
 from . import fields as f
-from .strings import FIELDS as PLACEHOLDERS, LISTS
+from ..layout.strings import FIELDS as PLACEHOLDERS, LISTS
 
 DIALECT = "http://json-schema.org/draft-07/schema#"  # what yaml-language-server reads
-SHIPPED = Path(__file__).parent / "schemas"
+SHIPPED = Path(__file__).parent.parent / "schemas"
 NAMES = ("clinic", "clinic-translation", "procedure", "guide", "brochure", "glossary", "strings")
 TITLES = {
     "clinic": "pressroom clinic.yaml: who publishes the materials",
@@ -160,7 +160,7 @@ def strings_schema(english: dict) -> dict:
 
 def english_strings(layouts: Path) -> dict:
     """The English strings file of a layouts folder, read as the build reads it."""
-    from .errors import Problems
+    from ..errors import Problems
     from .sources import Map, load_yaml
     problems = Problems()
     path = layouts / "strings" / "en.yaml"
@@ -172,7 +172,7 @@ def english_strings(layouts: Path) -> dict:
 
 
 def figure_names(layouts: Path) -> tuple[str, ...]:
-    from .inputs import list_tree
+    from ..inputs import list_tree
     listing = list_tree(layouts, str(layouts))
     return tuple(sorted(Path(rel).stem for rel in listing.children("figures") if rel.endswith(".svg")))
 
@@ -199,7 +199,7 @@ def write_schemas(folder: Path, layouts: Path | None) -> list[Path]:
     """Write every schema into `folder` (each file atomically); return their paths."""
     import os
     import tempfile
-    from .errors import OutputError
+    from ..errors import OutputError
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -14,14 +14,15 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from . import fields, limits, model as m
-from .errors import Problem, Problems, closest, did_you_mean, warning
+from . import fields, model as m
+from .. import limits
+from ..errors import Problem, Problems, closest, did_you_mean, warning
 from .images import RASTER, LogoError, check_raster, check_svg
-from .inputs import Listing, Refused, read_bytes
-from .limits import (MAX_ADDRESS_LINE, MAX_CLINIC_NAME, MAX_EMAIL, MAX_FOOTER_FIELD, MAX_GLOSSARY_TERMS,
+from ..inputs import Listing, Refused, read_bytes
+from ..limits import (MAX_ADDRESS_LINE, MAX_CLINIC_NAME, MAX_EMAIL, MAX_FOOTER_FIELD, MAX_GLOSSARY_TERMS,
                      MAX_HEADING, MAX_ITEM, MAX_JARGON, MAX_PHONE, MAX_SPOT, MAX_TERM, MAX_TEXT,
                      MAX_WEBSITE)
-from .strings import CLINIC_SLOTS, is_number, pasted_fault
+from ..layout.strings import CLINIC_SLOTS, is_number, pasted_fault
 from .sources import Map, Seq, as_written, load_yaml
 from .text import (TextError, email_address, missing_glyphs, render_template, right_to_left, to_markup,
                    web_address)
@@ -198,7 +199,7 @@ class FileReader:
         if cmyk is None:
             return rgb or default, None
         if rgb is None:
-            from .inks import cmyk_to_rgb
+            from ..layout.inks import cmyk_to_rgb
             rgb = cmyk_to_rgb(tuple(v / 100 for v in cmyk), profile)
         return rgb, m.Ink(cmyk, spot, self.origin(value.line_of("cmyk"), f"{field}.cmyk"))
 

@@ -18,8 +18,8 @@ from reportlab.lib.colors import CMYKColorSep
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from .errors import Problem, warning
-from .inks import Inks, for_layout
+from ..errors import Problem, warning
+from ..layout.inks import Inks, for_layout
 
 REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")  # marks print on every plate, spot ones too
 
@@ -76,7 +76,7 @@ def pdfx_canvas(base, pdfx: dict | None):
     """`base`, or a subclass whose files claim the PDF/X standard `pdfx` names."""
     if not pdfx:
         return base
-    from .render.tagging import declare_pdfx
+    from ..render.tagging import declare_pdfx
 
     class PdfxCanvas(base):
         def save(self):
@@ -120,8 +120,8 @@ def press_setup(layout) -> tuple[Sheet, Marks]:
     """A press edition's sheet and marks from the layout's sizes (bleed, slug, mark_*),
     refused with every problem named when they are missing or the marks would print
     inside the bleed or off the media."""
-    from .errors import ContentError
-    from .layout import MissingLayoutValue
+    from ..errors import ContentError
+    from ..layout.layouts import MissingLayoutValue
     problems = []
     try:
         bleed, slug = layout.size("bleed"), layout.size("slug")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import model as m
-from .errors import Problem, warning
+from ..errors import Problem, warning
 from .jargon import texts
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[^a-z])")

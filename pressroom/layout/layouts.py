@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .contrast import BODY, LARGE, nearest_passing, ratio
-from .errors import ContentError, Problem, Problems, did_you_mean
-from .model import Brand
-from .sources import Map, load_yaml
+from ..errors import ContentError, Problem, Problems, did_you_mean
+from ..source.model import Brand
+from ..source.sources import Map, load_yaml
 
 _UNIT = re.compile(r"\A\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*\Z")
 _PER = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -116,7 +116,7 @@ class Layout:
     min_tint: float = 0.0          # press files: no ink below this fraction (`inks.min_tint`)
     max_ink: float = 400.0         # press files: the condition's total ink limit, per cent (`preflight.max_ink`)
     min_ppi: int = 0               # press files: images below this at their placed size are warned about
-    profile: bytes | None = field(default=None, repr=False)  # pdfx.profile's bytes, read by build.plan
+    profile: bytes | None = field(default=None, repr=False)  # pdfx.profile's bytes, read by build.pipeline.plan
 
     def size(self, name: str) -> float:
         return self.sizes[name]  # a missing one raises MissingLayoutValue (see _Named)

@@ -26,9 +26,9 @@ import jinja2
 from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .limits import (MAX_TEMPLATE_EXPONENT, MAX_TEMPLATE_RANGE, MAX_TEMPLATE_SECONDS,
+from ..limits import (MAX_TEMPLATE_EXPONENT, MAX_TEMPLATE_RANGE, MAX_TEMPLATE_SECONDS,
                      MAX_TEMPLATE_WORK, MAX_TEXT)
-from .memo import remembered
+from ..memo import remembered
 
 
 class TextError(ValueError):

@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import limits
-from .errors import BuildLocked, OutputError
+from .. import limits
+from ..errors import BuildLocked, OutputError
 
 STAGING = ".pressroom-staging"  # the only name under --out a build ever sweeps
 _JOURNAL = "switch.json"
@@ -111,7 +111,7 @@ def read_manifest(path: Path) -> ManifestRead:
     if not path.exists():
         return ManifestRead({}, None)
     try:
-        from .inputs import read_bytes
+        from ..inputs import read_bytes
         data = json.loads(read_bytes(path, path.parent, 64 * 1024 * 1024).decode("utf-8"))
     except Exception:  # unreadable, not UTF-8, not JSON: all mean "not ours"
         return ManifestRead({}, "is not a readable pressroom manifest; it is replaced, and no PDF "

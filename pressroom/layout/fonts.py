@@ -18,8 +18,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from . import limits
-from .inputs import Refused, read_bytes
+from .. import limits
+from ..inputs import Refused, read_bytes
 
 FACES = ("regular", "bold", "italic", "bold_italic")
 UPRIGHT = {"italic": "regular", "bold_italic": "bold"}  # a family without italics (CJK) sets them upright

@@ -9,11 +9,11 @@ import multiprocessing
 from contextlib import contextmanager
 from typing import Callable
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 from .jobs import Job, Rendered
-from .layout import MissingLayoutValue
-from .render.common import RenderError
-from .render.misfit import Misfits, told
+from ..layout.layouts import MissingLayoutValue
+from ..render.common import RenderError
+from ..render.misfit import Misfits, told
 
 # Inherited by forked workers: jobs hold closures that cannot be pickled.
 _JOBS: list[Job] = []

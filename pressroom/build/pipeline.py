@@ -12,25 +12,25 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import model as m
-from .content import load_content
-from . import limits
-from .errors import ContentError, Interrupted, OutputError, Problem, Problems, did_you_mean, warning
-from .fonts import FontError, Fonts, load_fonts
-from .layout import Layout, LayoutSpec, load_layouts, press_edition, resolve_layout
-from .inputs import Refused, list_tree, read_bytes
+from ..source import model as m
+from ..source.content import load_content
+from .. import limits
+from ..errors import ContentError, Interrupted, OutputError, Problem, Problems, did_you_mean, warning
+from ..layout.fonts import FontError, Fonts, load_fonts
+from ..layout.layouts import Layout, LayoutSpec, load_layouts, press_edition, resolve_layout
+from ..inputs import Refused, list_tree, read_bytes
 from .output import (STAGING, OutputLock, Staging, check_out_folder, interrupted, manifest_bytes,
                      output_name_problem, read_manifest, recover, removable, valid_preflight)
-from .jargon import jargon_warnings
+from ..source.jargon import jargon_warnings
 from .parallel import render_jobs
-from .readability import assess_all, over_target
+from ..source.readability import assess_all, over_target
 from .report import report_html
 from .state import (DIGESTS, GENERATOR, MANIFEST, REPORT, DigestCache, Hasher, Trees, inputs_of, output_intact,
                     tree_hash)
 from .jobs import Job, Rendered, edition_name
-from .render.common import Context
-from .strings import FALLBACK, check_clinic_phrases, check_glyphs, check_placeholders, load_strings
-from .artwork import figure_names, load_artworks
+from ..render.common import Context
+from ..layout.strings import FALLBACK, check_clinic_phrases, check_glyphs, check_placeholders, load_strings
+from ..layout.artwork import figure_names, load_artworks
 
 JOB_MAKERS = ("leaflet", "brochure", "guide")  # the kinds; each is made by render.<kind>.jobs
 
@@ -38,7 +38,7 @@ JOB_MAKERS = ("leaflet", "brochure", "guide")  # the kinds; each is made by rend
 def _job_maker(kind: str) -> Callable:
     """render.<kind>.jobs, its module imported when a layout first asks for it: a build of
     leaflets alone imports no guide or brochure code (nor the QR and figure code they use)."""
-    return importlib.import_module(f".render.{kind}", __package__).jobs
+    return importlib.import_module(f"..render.{kind}", __package__).jobs
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class _Profiles:
 
     def _load(self, rel: str) -> bytes | str:
         if rel not in self._read:
-            from .inks import profile_check
+            from ..layout.inks import profile_check
             if not isinstance(rel, str) or not self.listing.has(rel):
                 self._read[rel] = f"no file {rel!r} in {self.shown_root} (put the CMYK profile there)"
             else:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .layout import Layout
-from .model import Origin
+from ..layout.layouts import Layout
+from ..source.model import Origin
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from io import BytesIO
 from PIL import Image, ImageChops, ImageCms, ImageMath
 from reportlab.lib.colors import CMYKColor, CMYKColorSep, toColor
 
-from . import model as m
+from ..source import model as m
 
 INTENT = ImageCms.Intent.RELATIVE_COLORIMETRIC  # paper white is white; in-gamut colours kept
 

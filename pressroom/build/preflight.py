@@ -16,7 +16,7 @@ from PIL import Image, ImageMath
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from .errors import warning
+from ..errors import warning
 
 _SAMPLE = 256  # images are sampled at most this many pixels along their longer side
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import __version__
-from .inputs import Listing, Refused, file_status, hash_and_stat, list_tree, read_bytes
+from .. import __version__
+from ..inputs import Listing, Refused, file_status, hash_and_stat, list_tree, read_bytes
 
 def _code_digest() -> str:
     """The generator's own code and data, so a changed renderer rebuilds what it made (the
     print desk's web code makes no PDF of the catalogue, so it is left out)."""
-    root = Path(__file__).parent
+    root = Path(__file__).parent.parent  # the whole package, not just build/
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".txt") and p.is_file()
                        and p.relative_to(root).parts[0] != "desk"):

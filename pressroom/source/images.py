@@ -13,7 +13,7 @@ import re
 import warnings
 from io import BytesIO
 
-from . import limits
+from .. import limits
 from .text import missing_glyphs
 
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}

@@ -12,11 +12,11 @@ from pathlib import Path
 import yaml
 from yaml.composer import Composer
 
-from . import limits
-from .errors import Problems
-from .inputs import Refused, read_bytes
+from .. import limits
+from ..errors import Problems
+from ..inputs import Refused, read_bytes
 
-from .limits import MAX_YAML_DEPTH
+from ..limits import MAX_YAML_DEPTH
 
 # Tags a plain data file may use; anything else (e.g. !!python/object) is refused.
 _SAFE_TAGS = {

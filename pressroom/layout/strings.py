@@ -10,8 +10,8 @@ from xml.sax.saxutils import escape
 from string import Formatter
 from pathlib import Path
 
-from .errors import Problem, Problems, warning
-from .sources import Map, load_yaml
+from ..errors import Problem, Problems, warning
+from ..source.sources import Map, load_yaml
 
 FALLBACK = "en"
 
@@ -71,7 +71,7 @@ class Strings:
         try:
             return self.words[key].format(**values)
         except (KeyError, IndexError, ValueError, AttributeError) as exc:
-            from .render.common import RenderError  # a layout-data error, reported like one
+            from ..render.common import RenderError  # a layout-data error, reported like one
             raise RenderError(f"strings file {self.lang}.yaml: {key}: {self.words[key]!r} cannot be "
                               f"filled in ({type(exc).__name__}: {exc}); it may use "
                               f"{', '.join('{' + v + '}' for v in values) or 'no placeholders'}") from None
@@ -86,7 +86,7 @@ class Strings:
         markup (or plain text). A number fills the slot, less a trailing full stop (the
         sentence has its own); a value that is a sentence of its own is printed as written
         rather than inside another sentence ("call If you have … room..")."""
-        from .text import no_breaks
+        from ..source.text import no_breaks
         slot = CLINIC_SLOTS[key][0]
         quote = (lambda text: escape(no_breaks(text))) if markup else str
         value = value.strip()

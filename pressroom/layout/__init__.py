@@ -1,0 +1,1 @@
+"""Layouts, fonts, strings, artwork, inks and contrast: how a document looks, read from layouts/ and fonts/."""
