@@ -83,6 +83,22 @@ def test_no_heading_stranded_and_no_tip_alone_in_leaflets(built):
     assert checked > 20
 
 
+def test_the_band_never_breaks_the_web_address(built):
+    """Page 1's band keeps the clinic's web address on one line: where the name and the
+    address do not fit side by side, the name wraps between its words instead (Noto Sans
+    large print once printed 'riverside-spine.example.' with 'org' below)."""
+    website = yaml.safe_load((REPO / "content" / "clinic.yaml").read_text())["website"]
+    address = website.split("://")[-1].rstrip("/")
+    checked = 0
+    for path in _docs(built, "leaflet"):
+        page = pdfium.PdfDocument(str(path))[0]
+        width, height = page.get_size()
+        band = page.get_textpage().get_text_bounded(0, height * 0.86, width, height)
+        assert address in band.replace("\r", "").replace("\n", " ").split(), (path.relative_to(built).as_posix(), band)
+        checked += 1
+    assert checked >= 64
+
+
 def test_large_print_is_large_and_roman_throughout(built):
     from pypdf import PdfReader
     paths = [p for p in _docs(built, "leaflet") if "large-print" in p.name]

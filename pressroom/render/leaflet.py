@@ -213,9 +213,16 @@ def _with_min(ctx: Context, style: ParagraphStyle) -> ParagraphStyle:
     return style
 
 
+def _widest_word(pieces: list[str], style, size: float | None = None) -> float:
+    """The widest run without a space (a word, a web address) in `pieces`, at `size`."""
+    return max((stringWidth(word, style.fontName, size or style.fontSize)
+                for piece in pieces for word in unescape(piece).split()), default=0.0)
+
+
 class _Pair:
     """Two columns of a band, the left one flush left, the right one flush right, each as
-    wide as its text needs (the longer one giving way), never overlapping."""
+    wide as its text needs (the longer one giving way), never overlapping, and never
+    breaking a word or a web address where the other column can wrap between words."""
 
     def __init__(self, left: list[str], left_style, right: list[str], right_style, width: float):
         gap = max(left_style.fontSize, right_style.fontSize)
@@ -226,8 +233,10 @@ class _Pair:
             lw, rw = want_l + 1, room - want_l - 1
         elif want_r <= room * 0.45:
             lw, rw = room - want_r - 1, want_r + 1
-        elif want_l <= room * 0.55:
+        elif want_l <= room * 0.55 and _widest_word(right, right_style, right_style.min_size) <= room - want_l - 1:
             lw, rw = want_l + 1, room - want_l - 1
+        elif (need := _widest_word(right, right_style)) <= room - _widest_word(left, left_style, left_style.min_size):
+            lw, rw = room - need - 1, need + 1  # the name wraps between words, the address stays whole
         else:
             lw, rw = room * 0.55, room * 0.45
         self.left = _lines(left, left_style, lw)
