@@ -22,7 +22,7 @@ from .figures import FigureArt, figure as figure_art
 from .logo import load_logo
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
 from .brochure_fit import Column, ScaledStyles, block_start, draw_column, fit_column, spread
-from .brochure_layout import PAGES, Geometry, Panel, Rect, locate, read_geometry, tinted
+from .brochure_layout import PAGES, Geometry, Panel, Rect, read_geometry, tinted
 from .tagging import Node
 from .common import (Context, press_inks, Styles, WithAlt, block_flowables, box, color, doc_settings, no_lone_word,
                      document_canvas, esc, language_help, para, style_role, tag_story,

@@ -127,7 +127,7 @@ class Furniture:
         self.footer = max(lay.size("footer"), rows * self.pitch + self.rule_gap + 12)
 
     def __call__(self, canv, page: int, pages: int) -> None:
-        lay, s, styles = self.ctx.layout, self.ctx.strings, self.styles
+        lay, s = self.ctx.layout, self.ctx.strings
         mg = lay.margins
         canv.saveState()
         band = self.band_first if page == 1 else self.band_later

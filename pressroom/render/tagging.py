@@ -924,8 +924,6 @@ def first_on_page(doc) -> bool:
 # a no-break space (a phone number, "MISS", a web address), and never hang past the margin:
 # ReportLab's own CJK breaker cuts Latin words and hangs punctuation outside the frame.
 
-from unicodedata import category as _category  # noqa: E402
-
 from reportlab.lib import textsplit as _textsplit  # noqa: E402
 
 from ..layout import fonts as _fonts  # noqa: E402
