@@ -1,26 +1,33 @@
-"""The command line: the only place that prints or exits."""
+"""The command line: the only place that prints or exits.
+
+argparse and the error classes are imported where they are used: `generate.py` with
+nothing to do answers from the build's stamp before either is loaded.
+"""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import ContentError, Interrupted, PressroomError
+
+if TYPE_CHECKING:
+    import argparse
 
 
-def _shown(path: Path) -> str:
+def _shown(path) -> str:
     """Relative to the working folder when inside it, so messages stay short and clickable."""
     try:
         rel = os.path.relpath(path)
     except ValueError:
         return str(path)
-    return str(path.resolve()) if rel.startswith("..") else rel
+    return os.path.realpath(path) if rel.startswith("..") else rel
 
 
 def _workers(value: str) -> int:
+    import argparse
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
@@ -28,6 +35,7 @@ def _workers(value: str) -> int:
 
 
 def _dpi(value: str) -> int:
+    import argparse
     number = int(value)
     if not 24 <= number <= 600:
         raise argparse.ArgumentTypeError("must be from 24 to 600")
@@ -35,6 +43,7 @@ def _dpi(value: str) -> int:
 
 
 def parse_args(argv, root: Path) -> argparse.Namespace:
+    import argparse
     parser = argparse.ArgumentParser(
         prog="pressroom", description="Build print-ready patient leaflets, guide and brochure PDFs "
         "from structured content. Rebuilds only what changed.",
@@ -108,6 +117,9 @@ def main(argv=None, root: Path | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         command = {"desk": desk_main, "personalise": personalise_main, "schema": schema_command}[argv[0]]
         return command(argv[1:], root)
+    quick = _quick(argv, root)
+    if quick is not None:
+        return quick
     try:
         args = parse_args(argv, root)
     except SystemExit as exc:  # argparse printed the usage error already
@@ -118,6 +130,40 @@ def main(argv=None, root: Path | None = None) -> int:
     return run_once(args)
 
 
+_FOLDERS = {"--content": "content", "--layouts": "layouts", "--fonts": "fonts", "--out": "brochures"}
+
+
+def _quick(argv: list[str], root) -> int | None:
+    """A plain build with nothing to do, answered from the build folder's stamp (see
+    build/stamp.py) in a few stats; None for anything else, which argparse then reads."""
+    from .build.stamp import current
+    folders = {flag: os.path.join(root, name) for flag, name in _FOLDERS.items()}
+    quiet = False
+    words = iter(argv)
+    for word in words:
+        flag, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if word in ("--quiet", "-q"):
+            quiet = True
+        elif flag in _FOLDERS or flag in ("--jobs", "-j"):
+            value = value if equals else next(words, None)
+            if not value or value.startswith("-") or flag in ("--jobs", "-j") and not (
+                    value.isdigit() and int(value) >= 1):
+                return None  # argparse words the refusal
+            folders[flag] = value if flag in _FOLDERS else None
+        else:
+            return None
+    count = current([folders["--content"], folders["--layouts"], folders["--fonts"]], folders["--out"])
+    if count is None:
+        return None
+    if not quiet:
+        print(_nothing_to_do(count, folders["--out"]))
+    return 0
+
+
+def _nothing_to_do(count: int, out) -> str:
+    return f"nothing to do: {count} PDFs up to date in {_shown(out)}"
+
+
 def _proofs_current(args, manifest: dict) -> bool:
     from .build.proofs import proofs_current  # imported only with --proofs: "nothing to do" stays quick
     return proofs_current(args.out, manifest, args.proof_dpi)
@@ -125,15 +171,23 @@ def _proofs_current(args, manifest: dict) -> bool:
 
 def run_once(args) -> int:
     from .build.state import MANIFEST, Trees, up_to_date
-    from .build.output import interrupted, read_manifest
+    from .build.output import STAGING, interrupted, read_manifest
+    from .build.stamp import Snapshot, write as write_stamp
+    from .errors import ContentError, Interrupted, PressroomError
     trees = Trees(args.content, args.layouts, args.fonts)
-    manifest = read_manifest(args.out / MANIFEST).manifest
     # --strict must re-read the content: the last build may have passed with warnings
-    if (not (args.force or args.check or args.strict) and not interrupted(args.out)
-            and args.compare is None and up_to_date(args.out, manifest, trees)
+    maybe_current = not (args.force or args.check or args.strict) and args.compare is None
+    if maybe_current:  # each status taken before the file is read: a change meanwhile is seen next time
+        seen = Snapshot([args.content, args.layouts, args.fonts])
+        seen.outputs(args.out, [MANIFEST, STAGING])
+    manifest = read_manifest(args.out / MANIFEST).manifest
+    if maybe_current:
+        seen.outputs(args.out, [entry["path"] for entry in manifest.get("documents", [])])
+    if (maybe_current and not interrupted(args.out) and up_to_date(args.out, manifest, trees)
             and not (args.proofs and not _proofs_current(args, manifest))):
+        write_stamp(args.out, seen)
         if not args.quiet:
-            print(f"nothing to do: {len(manifest['documents'])} PDFs up to date in {_shown(args.out)}")
+            print(_nothing_to_do(len(manifest['documents']), args.out))
         return 0
     from .build.pipeline import Extras, Paths, build, check  # ReportLab is imported only when there is work
     paths = Paths(content=args.content, layouts=args.layouts, fonts=args.fonts, out=args.out,
@@ -206,6 +260,8 @@ def _report_check(findings: list[tuple[Path, str]], args) -> int:
 
 def schema_command(argv, root: Path) -> int:
     """`pressroom schema DIR`: write the content files' JSON Schemas into DIR."""
+    import argparse
+    from .errors import ContentError, PressroomError
     parser = argparse.ArgumentParser(
         prog="pressroom schema", description="Write a JSON Schema for every content file (clinic, "
         "procedure, guide, brochure, glossary, strings) into DIR, for editors that check YAML as you type.")
@@ -243,6 +299,7 @@ TOKEN_ENV = "PRESSROOM_DESK_TOKEN"
 
 
 def _port(value: str) -> int:
+    import argparse
     number = int(value)
     if not 0 <= number <= 65535:
         raise argparse.ArgumentTypeError("must be 0 to 65535")
@@ -256,6 +313,7 @@ def _trees(parser: argparse.ArgumentParser, root: Path) -> None:
 
 
 def parse_desk_args(argv, root: Path) -> argparse.Namespace:
+    import argparse
     parser = argparse.ArgumentParser(
         prog="pressroom desk", description="Serve the print desk: a local web page where front-desk "
         "staff find, open and print every document, and make personalised copies. It brings the "
@@ -334,6 +392,7 @@ def desk_main(argv, root: Path) -> int:
 # -- pressroom personalise ----------------------------------------------------------------
 
 def parse_personalise_args(argv, root: Path) -> argparse.Namespace:
+    import argparse
     from .patient import COLUMNS
     parser = argparse.ArgumentParser(
         prog="pressroom personalise", description="Make personalised copies of leaflets, with a "
@@ -369,6 +428,7 @@ def personalise_main(argv, root: Path) -> int:
     except SystemExit as exc:
         return 2 if exc.code else 0
     from .build.pipeline import Paths, plan
+    from .errors import ContentError, PressroomError
     from .patient import PatientError, check_size, read_patient, read_rows
     from .personalise import CopyError, Leaflets, NotFound
     from .audit import AuditLog

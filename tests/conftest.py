@@ -9,6 +9,7 @@ import pytest
 
 from pressroom.cli import main
 from pressroom.build.state import DIGESTS
+from pressroom.build.stamp import STAMP
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,9 +54,9 @@ def previous(built, tmp_path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file a build leaves, but the digest cache (any run may refresh it: state.DigestCache)."""
+    """Every file a build leaves, but the caches any run may refresh (state.DigestCache, stamp)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != DIGESTS}
+            if p.is_file() and p.name not in (DIGESTS, STAMP)}
 
 
 SMALL_LAYOUTS = ("base.yaml", "leaflet-letter.yaml")

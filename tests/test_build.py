@@ -14,7 +14,8 @@ import time
 import pytest
 
 from conftest import REPO, snapshot
-from pressroom.build.output import OutputLock
+from pressroom.build.output import STAGING, OutputLock
+from pressroom.build.stamp import STAMP, current
 from pressroom.build.state import DIGESTS
 from pressroom.build.watch import watch
 
@@ -84,6 +85,93 @@ def test_no_change_run_imports_no_renderer(previous):
             "or m in ('pressroom.build.pipeline', 'pressroom.render')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout
+
+
+def _settle() -> None:
+    """A file is trusted by its status only once it is a clock tick old (build/stamp.py)."""
+    time.sleep(0.05)
+
+
+def test_nothing_to_do_is_answered_from_the_stamp_before_argparse(previous):
+    """The second no-change run answers from the stamp the first one wrote: no argparse, no
+    hashing, no manifest parsing; the same words as the full check."""
+    _settle()
+    code = ("import sys; from pathlib import Path; from pressroom.cli import main; "
+            f"code = main(sys.argv[1:], root=Path({str(REPO)!r})); "
+            "print(code, sorted(m for m in ('argparse', 'hashlib', 'json', 'pressroom.build.state', "
+            "'pressroom.errors') if m in sys.modules))")
+
+    def answer(*args) -> list[str]:
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+        return result.stdout.splitlines()
+
+    first = answer("--out", str(previous))
+    assert first[0] == f"nothing to do: 96 PDFs up to date in {previous}" and first[1].startswith("0 ['argparse'")
+    assert (previous / STAMP).is_file()
+    for args in (["--out", str(previous)], [f"--out={previous}", "--jobs", "2"], ["-q", "--out", str(previous)]):
+        lines = answer(*args)
+        assert lines[-1] == "0 []", (args, lines)
+        assert lines[:-1] == ([] if "-q" in args else first[:1])
+
+
+def test_the_stamp_sees_every_kind_of_change(small, tmp_path):
+    """Whatever moves: an edit that keeps size and mtime, a new file, a removed PDF, a build
+    killed after its commit point (its staging area appears), another output folder."""
+    out = tmp_path / "out"
+    roots = [small.content, small.layouts, REPO / "fonts"]
+    assert small.run("--quiet").code == 0
+    _settle()
+    assert small.run().out.startswith("nothing to do") and current(roots, out) == 2
+    assert current([str(r) for r in roots], str(out)) == 2  # however the folders are spelled
+    assert current(roots, tmp_path / "elsewhere") is None and current(roots[::-1], out) is None
+    procedure = small.content / "procedures/discectomy.yaml"
+    before, data = procedure.stat(), procedure.read_bytes()
+    procedure.write_bytes(data.replace(b"title: Discectomy", b"title: DISCECTOMY", 1))
+    os.utime(procedure, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert procedure.stat().st_size == before.st_size and current(roots, out) is None
+    procedure.write_bytes(data)
+
+    def restamped() -> None:
+        _settle()
+        small.run("--quiet")
+        _settle()
+        assert small.run().out.startswith("nothing to do") and current(roots, out) == 2
+
+    changes = [lambda: (small.content / "procedures/notes.txt").write_text("a note\n"),
+               lambda: (out / "en/letter/leaflet-kyphoplasty.pdf").unlink(),
+               lambda: (out / STAGING).mkdir()]
+    for change in changes:
+        restamped()
+        change()
+        assert current(roots, out) is None, change
+    shutil.rmtree(out / STAGING)  # gone again: every status is as recorded
+    assert current(roots, out) == 2
+
+
+def test_no_stamp_is_written_for_what_could_change_unseen(small, tmp_path):
+    """A link's status says nothing of its target, and a file changed less than a clock
+    tick ago may change again within that tick: the full check answers instead."""
+    out = tmp_path / "out"
+    assert small.run("--quiet").code == 0
+    _settle()
+    (small.content / "procedures/linked.yaml").symlink_to(small.content / "procedures/kyphoplasty.yaml")
+    small.run("--quiet")
+    _settle()
+    assert small.run().out.startswith("nothing to do") and not (out / STAMP).exists()
+    (small.content / "procedures/linked.yaml").unlink()
+    small.run("--quiet")
+    _settle()
+    assert small.run().out.startswith("nothing to do") and (out / STAMP).exists()
+    (small.content / "glossary.yaml").touch()  # fresh: no stamp, and the stale one goes
+    assert small.run().out.startswith("nothing to do") and not (out / STAMP).exists()
+
+
+def test_options_the_stamp_does_not_know_go_to_argparse(previous, run):
+    _settle()
+    assert run("--out", previous).out.startswith("nothing to do") and (previous / STAMP).is_file()
+    assert run("--out", previous, "--jobs", "0").code == 2  # refused, as without a stamp
+    assert run("--out", previous, "--check").out.startswith("ok: every PDF")
+    assert run("--out", previous, "--version").out.startswith("pressroom ")
 
 
 def test_touching_one_procedure_rebuilds_only_what_uses_it(content, previous, run, tmp_path):
