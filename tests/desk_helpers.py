@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import io
+import os
 import re
 import socket
 import threading
@@ -106,8 +107,8 @@ def files_holding(marker: str, folders, since: float = 0.0, skip=()) -> list[Pat
     UTF-16, or, for a PDF, whose text or metadata does."""
     needles = [marker.encode(enc) for enc in ("utf-8", "utf-16-le", "utf-16-be")]
     found = []
-    for folder in folders:
-        for path in Path(folder).rglob("*"):
+    for folder in folders:  # os.walk passes over folders others remove meanwhile (a shared /tmp)
+        for path in (Path(top, name) for top, dirs, names in os.walk(folder) for name in dirs + names):
             try:
                 if path.is_symlink() or not path.is_file() or path in skip:
                     continue
