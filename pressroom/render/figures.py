@@ -173,22 +173,32 @@ class FigureArt(Flowable):
         self.box_height, self.fill = box_height, fill
         self.alt_style = alt_style
 
-    def _scale(self, width: float) -> float:
+    def _fit(self, width: float) -> tuple[float, float, float]:
+        """(scale, the labels' overhang above, below) across `width`; a panel is measured
+        again and again at one width while it is fitted and drawn, so the answer is kept."""
+        kept = self.__dict__.get("_fitted")
+        if kept is None or kept[0] != width:
+            scale, over = self._scale(width)
+            kept = self._fitted = width, (scale, *(over or label_overhang(self.art, self.ctx, self.styles,
+                                                                          scale, width)))
+        return kept[1]
+
+    def _scale(self, width: float) -> tuple[float, tuple | None]:
+        """The drawing's scale, and the labels' overhang at it if that was measured."""
         if self.box_height is None:
-            return min(1.0, width / self.art.width)
+            return min(1.0, width / self.art.width), None
         scale = min(width / self.art.width, self.box_height * self.fill / self.art.height)
         for _ in range(8):  # the labels' overhang comes out of the box too; smaller, they wrap more
             above, below = label_overhang(self.art, self.ctx, self.styles, scale, width)
             fitted = max(0.0, self.box_height * self.fill - above - below) / self.art.height
             if fitted >= scale - 1e-3:
-                break
+                return scale, (above, below)
             scale = fitted
-        return scale
+        return scale, None
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
-        self.scale = self._scale(avail_width)
-        self.above, self.below = label_overhang(self.art, self.ctx, self.styles, self.scale, avail_width)
+        self.scale, self.above, self.below = self._fit(avail_width)
         drawn = self.art.height * self.scale + self.above + self.below
         self.height = self.box_height if self.box_height is not None else drawn
         return self.width, self.height
