@@ -203,7 +203,7 @@ def _misfit(region: _Region, column: Column, layout) -> Misfit:
 
 def compose(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[tuple[_Region, Column]]:
     """Fit every region; raise Misfits naming each one that does not fit."""
-    base = Styles(ctx)
+    base = Styles.of(ctx)
     fitted, misfits = [], []
     regions = _regions(brochure, geo, ctx, logo)
     fitters = [Fitter(r.build, base, ctx.layout, r.area.width, r.area.height, gap=14, aliases=r.aliases)

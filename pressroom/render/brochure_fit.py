@@ -15,11 +15,21 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from ..layout.layouts import Layout
+from ..memo import remembered
 from .common import Styles
 
 _STEP = 0.025   # shrink 2.5% at a time: small enough to keep the largest size that fits
 _TALL = 100_000
 _MEASURE = Canvas(io.BytesIO())  # some flowables (lists) need a canvas to measure; never saved
+
+
+@remembered(256)
+def _styles_at(styles: tuple, fonts, lang: str, scale: float, aliases: tuple) -> dict[str, ParagraphStyle]:
+    """The one set of style objects (filled as they are asked for) for these layout styles,
+    fonts, language and scale in this process. A brochure's office and press editions fit
+    the same panels through the same scales: sharing the style objects, they share the
+    parsed paragraphs too (tagging's memo is per markup and style object)."""
+    return {}
 
 
 class ScaledStyles:
@@ -29,7 +39,8 @@ class ScaledStyles:
         self.base, self.layout, self.scale = base, layout, scale
         self.aliases = aliases or {}  # a style read under another name
         self.used: set[str] = set()
-        self._cache: dict[str, ParagraphStyle] = {}
+        self._cache = _styles_at(tuple(sorted(layout.styles.items())), base.ctx.fonts, base.ctx.strings.lang,
+                                 scale, tuple(sorted(self.aliases.items())))
 
     def size(self, name: str) -> float:
         style = self.layout.styles[self.aliases.get(name, name)]
