@@ -515,3 +515,65 @@ def test_fewer_panels_than_places_is_a_warning(tmp_path, run):
     result = run("--content", content, "--out", tmp_path / "out", "--quiet")
     assert result.code == 0, result.err
     assert "brochure.yaml: warning: 1 panels for 4 places in the brochure; left blank:" in result.err
+
+
+def test_the_panels_common_scale_is_the_smallest_each_fits_at_searched_from_the_top():
+    """Searched from `grow` down, each panel stops at the first scale it fits at; the panels
+    share the smallest of those. A panel tried first at a smaller scale found for another
+    one must not change that: here the second fits at 1.2 (its search stops there) but not
+    at 1.1, the first's; the third first fits below the first's."""
+    from types import SimpleNamespace
+
+    from pressroom.render.brochure import _common_scale
+    from pressroom.render.brochure_fit import _STEP, Fitter
+
+    class Panel(Fitter):
+        def __init__(self, fits):
+            self.fits, self._tried, self.built = fits, {}, []
+
+        def at(self, scale):
+            if scale not in self._tried:
+                self.built.append(scale)
+                column = SimpleNamespace(styles=SimpleNamespace(scale=scale))
+                self._tried[scale] = column, any(abs(scale - f) < 1e-9 for f in self.fits) or scale <= _STEP
+            return self._tried[scale]
+
+    def naive(fits, grow=1.25):
+        scale = grow
+        while not (any(abs(scale - f) < 1e-9 for f in fits) or scale <= _STEP):
+            scale -= _STEP
+        return scale
+
+    panels = [(1.1, 0.9), (1.2, 1.0), (1.05,), (1.2, 1.05)]
+    fitters = [Panel(fits) for fits in panels]
+    found = _common_scale(fitters, 1.25)
+    assert abs(found - min(naive(fits) for fits in panels)) < 1e-9 and abs(found - 1.05) < 1e-9
+    assert len(fitters[3].built) == 1  # fits at the smallest found so far: tried there only
+    assert max(len(f.built) for f in fitters) <= 9
+
+
+def test_every_shipped_brochure_fits_at_the_scale_each_panel_searched_alone_finds(tmp_path):
+    """The shortcut in the search for the common scale finds what searching every panel
+    from `grow` finds, for every brochure the catalogue makes."""
+    from pressroom.render import brochure
+    from pressroom.render.brochure_fit import Fitter
+
+    found = []
+    common = brochure._common_scale
+
+    def spy(fitters, grow):
+        scale = common(fitters, grow)
+        alone = [Fitter(f.build, f.base, f.layout, f.width, f.height, f.gap, f.aliases).fit(grow).styles.scale
+                 for f in fitters]
+        found.append((scale, min(alone) if alone else 1.0))
+        return scale
+
+    brochure._common_scale = spy
+    try:
+        jobs = [j for j in plan(Paths(REPO / "content", REPO / "layouts", REPO / "fonts", tmp_path)).jobs
+                if j.kind == "brochure"]
+        for job in jobs:
+            job.render()
+    finally:
+        brochure._common_scale = common
+    assert len(found) == len(jobs) >= 16 and all(a == b for a, b in found)

@@ -292,3 +292,44 @@ def test_a_label_in_a_narrow_figure_reads_as_phrases(long_front):
         lines = [line for line in _lines_of(page, LONG_FRONT) if any(w in line for w in LONG_FRONT.split())]
         assert 2 <= len(lines) <= -(-count // 2), (name, lines)
         assert all(len(line.split()) >= 2 for line in lines[:-1]), (name, lines)
+
+
+WORDED = """<svg xmlns="http://www.w3.org/2000/svg" width="300pt" height="120pt" viewBox="0 0 300 120">
+  <rect x="10" y="10" width="280" height="80" rx="8" fill="#1d4e89"/>
+  <text x="150" y="60" text-anchor="middle">L4</text>
+</svg>
+"""
+
+
+def test_art_without_text_is_read_once_for_every_language_and_starts_in_its_fonts():
+    """The shapes of a figure are read once and shared by every language's documents, each
+    starting in its own regular font; art with words of its own is read per language, its
+    words in that language's fonts."""
+    from types import SimpleNamespace
+
+    from reportlab.graphics.shapes import Group, String
+
+    from pressroom.layout.fonts import load_fontset
+    from pressroom.render.figures import drawing_for
+
+    charset = frozenset(range(0x20, 0x250))
+    families = [load_fontset(REPO / "fonts", {face: f"{family}-{style}.ttf" for face, style in
+                                              (("regular", "Regular"), ("bold", "Bold"), ("italic", "Italic"),
+                                               ("bold_italic", "BoldItalic"))})
+                for family in ("AtkinsonHyperlegible", "NotoSans")]
+    layout = SimpleNamespace(figure_colors={"primary": "#1d4e89"}, colors={"primary": "#000000", "paper": "#ffffff"})
+
+    def both(art):
+        return [drawing_for(art, SimpleNamespace(layout=layout, fonts=fonts)) for fonts in families]
+
+    def words(node) -> list[str]:
+        return [f for child in getattr(node, "contents", ()) for f in
+                ([child.fontName] if isinstance(child, String) else words(child) if isinstance(child, Group) else [])]
+
+    path = REPO / "layouts/figures/spine.svg"
+    atkinson, noto = both(read_artwork("spine", "layouts/figures/spine.svg", path, path.read_bytes(), charset))
+    assert (atkinson.initialFontName, noto.initialFontName) == ("AtkinsonHyperlegible-Regular", "NotoSans-Regular")
+    assert atkinson.contents is noto.contents and not words(atkinson)
+    atkinson, noto = both(read_artwork("worded", "layouts/figures/worded.svg", path, WORDED.encode(), charset))
+    assert (atkinson.initialFontName, noto.initialFontName) == ("AtkinsonHyperlegible-Regular", "NotoSans-Regular")
+    assert words(atkinson) == ["AtkinsonHyperlegible-Regular"] and words(noto) == ["NotoSans-Regular"]

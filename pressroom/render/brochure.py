@@ -21,7 +21,7 @@ from ..build.jobs import Job, Rendered, output_name
 from .figures import FigureArt, figure as figure_art
 from .logo import load_logo
 from .brochure_parts import AccentBar, Picture, link, logo_box, qr_with_caption, site
-from .brochure_fit import Column, ScaledStyles, block_start, draw_column, fit_column, spread
+from .brochure_fit import Column, Fitter, ScaledStyles, block_start, draw_column, spread
 from .brochure_layout import PAGES, Geometry, Panel, Rect, read_geometry, tinted
 from .tagging import Node
 from .common import (Context, press_inks, Styles, WithAlt, block_flowables, box, color, doc_settings, no_lone_word,
@@ -203,17 +203,17 @@ def _misfit(region: _Region, column: Column, layout) -> Misfit:
 
 def compose(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[tuple[_Region, Column]]:
     """Fit every region; raise Misfits naming each one that does not fit."""
-    base = Styles(ctx)
+    base = Styles.of(ctx)
     fitted, misfits = [], []
     regions = _regions(brochure, geo, ctx, logo)
+    fitters = [Fitter(r.build, base, ctx.layout, r.area.width, r.area.height, gap=14, aliases=r.aliases)
+               for r in regions]
     # the panels' text reads as one piece: one scale for all of them, the largest that fits
     # each, up to the layout's `grow`; then each sets out its text over the panel (spread)
-    scale = min((fit_column(r.build, base, ctx.layout, r.area.width, r.area.height, gap=14,
-                            start=geo.grow).styles.scale for r in regions if r.text), default=1.0)
+    scale = _common_scale([f for r, f in sorted(zip(regions, fitters), key=_wordiest) if r.text], geo.grow)
     body = ctx.layout.styles["body"]
-    for region in regions:
-        column = fit_column(region.build, base, ctx.layout, region.area.width, region.area.height,
-                            gap=14, aliases=region.aliases, start=scale if region.text else 1.0)
+    for region, fitter in zip(regions, fitters):
+        column = fitter.fit(scale if region.text else 1.0)
         if column.overflow:
             misfits.append(_misfit(region, column, ctx.layout))
         elif region.text and not region.panel.planned:
@@ -223,6 +223,24 @@ def compose(brochure: m.Brochure, geo: Geometry, ctx: Context, logo) -> list[tup
     if misfits:
         raise Misfits(misfits)
     return fitted
+
+
+def _wordiest(pair: tuple[_Region, Fitter]) -> int:
+    return -sum(len(t.plain) for t in pair[0].texts)
+
+
+def _common_scale(fitters: list[Fitter], grow: float) -> float:
+    """The smallest of the scales each panel fits at, searched from `grow` down. A panel
+    that fits at the smallest found so far cannot make it smaller (its search from `grow`
+    stops there or above), so it is tried at that one scale only; the wordiest panel,
+    likely the tightest, is searched first."""
+    least = None
+    for fitter in fitters:
+        if least is not None and fitter.at(least)[1]:
+            continue
+        scale = fitter.fit(grow).styles.scale
+        least = scale if least is None else min(least, scale)
+    return 1.0 if least is None else least
 
 
 # -- drawing ------------------------------------------------------------------------

@@ -15,11 +15,21 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from ..layout.layouts import Layout
+from ..memo import remembered
 from .common import Styles
 
 _STEP = 0.025   # shrink 2.5% at a time: small enough to keep the largest size that fits
 _TALL = 100_000
 _MEASURE = Canvas(io.BytesIO())  # some flowables (lists) need a canvas to measure; never saved
+
+
+@remembered(256)
+def _styles_at(styles: tuple, fonts, lang: str, scale: float, aliases: tuple) -> dict[str, ParagraphStyle]:
+    """The one set of style objects (filled as they are asked for) for these layout styles,
+    fonts, language and scale in this process. A brochure's office and press editions fit
+    the same panels through the same scales: sharing the style objects, they share the
+    parsed paragraphs too (tagging's memo is per markup and style object)."""
+    return {}
 
 
 class ScaledStyles:
@@ -29,7 +39,8 @@ class ScaledStyles:
         self.base, self.layout, self.scale = base, layout, scale
         self.aliases = aliases or {}  # a style read under another name
         self.used: set[str] = set()
-        self._cache: dict[str, ParagraphStyle] = {}
+        self._cache = _styles_at(tuple(sorted(layout.styles.items())), base.ctx.fonts, base.ctx.strings.lang,
+                                 scale, tuple(sorted(self.aliases.items())))
 
     def size(self, name: str) -> float:
         style = self.layout.styles[self.aliases.get(name, name)]
@@ -110,19 +121,36 @@ def _need(parts: tuple[list, list, list], width: float, gap: float) -> float:
     return sum(heights) + gap * max(0, len(heights) - 1)
 
 
-def fit_column(build: Callable[[ScaledStyles], tuple[list, list, list]], base: Styles, layout: Layout,
-               width: float, height: float, gap: float, aliases: dict | None = None,
-               start: float = 1.0) -> Column:
-    """The largest scale from `start` down at which `build`'s column fits, or the smallest
-    one and its overflow."""
-    scale = start
-    while True:
-        styles = ScaledStyles(base, layout, scale, aliases)
-        parts = build(styles)
-        need = _need(parts, width, gap)
-        if need <= height + 0.01 or styles.at_minimum or scale <= _STEP:
-            return Column(*parts, styles, max(0.0, need - height))
-        scale -= _STEP
+class Fitter:
+    """One region's search for the largest scale at which its column fits. What it built and
+    measured at a scale it keeps, so a search from another start (the panels' common scale,
+    see brochure.compose) takes a scale it tried already instead of setting it again."""
+
+    def __init__(self, build: Callable[[ScaledStyles], tuple[list, list, list]], base: Styles, layout: Layout,
+                 width: float, height: float, gap: float, aliases: dict | None = None):
+        self.build, self.base, self.layout, self.aliases = build, base, layout, aliases
+        self.width, self.height, self.gap = width, height, gap
+        self._tried: dict[float, tuple[Column, bool]] = {}
+
+    def at(self, scale: float) -> tuple[Column, bool]:
+        """The column at `scale`, and whether a search stops there (it fits, or cannot shrink)."""
+        if scale not in self._tried:
+            styles = ScaledStyles(self.base, self.layout, scale, self.aliases)
+            parts = self.build(styles)
+            need = _need(parts, self.width, self.gap)
+            stop = need <= self.height + 0.01 or styles.at_minimum or scale <= _STEP
+            self._tried[scale] = Column(*parts, styles, max(0.0, need - self.height)), stop
+        return self._tried[scale]
+
+    def fit(self, start: float = 1.0) -> Column:
+        """The largest scale from `start` down, in steps of _STEP, at which the column fits, or
+        the smallest one and its overflow."""
+        scale = start
+        while True:
+            column, stop = self.at(scale)
+            if stop:
+                return column
+            scale -= _STEP
 
 
 def spread(column: Column, width: float, height: float, gap: float, most: float) -> Column:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
+from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.qr import QrCode
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from ..memo import remembered
 from .common import color, esc
 from .logo import Logo, draw_logo, fit
 
@@ -44,6 +48,16 @@ def logo_box(sizes: dict) -> tuple[float, float]:
     return 3 * sizes["logo_height"], sizes["logo_height"]
 
 
+@remembered(16)
+def _modules(value: str, level: str, version: int | None) -> tuple:
+    """The QR code's modules, dark or light, row by row: its mask search costs more than
+    the rest of a brochure's back panel, and every brochure of a clinic codes one address."""
+    qr = qrencoder.QRCode(version, getattr(qrencoder.QRErrorCorrectLevel, level))
+    qr.addData(value)
+    qr.make()
+    return tuple(tuple(map(bool, row)) for row in qr.modules)
+
+
 class QRCode(QrCode):
     """ReportLab's QR flowable in one colour, drawn straight on the canvas (a graphics
     Drawing would add an unembedded Helvetica to the page's fonts)."""
@@ -53,8 +67,20 @@ class QRCode(QrCode):
         self.ink = ink
 
     def draw(self):
+        """QrCode.draw, its modules remembered: each run of dark modules one rectangle."""
         self.canv.setFillColor(color(self.ink))
-        super().draw()
+        modules = _modules(self.value, self.qrLevel, self.qrVersion)
+        border = self.qrBorder
+        xsize = self.width / (len(modules) + border * 2.0)
+        ysize = self.height / (len(modules) + border * 2.0)
+        for r, row in enumerate(modules):
+            c = 0
+            for dark, run in itertools.groupby(row):
+                count = len(list(run))
+                if dark:
+                    self.rect((c + border) * xsize, self.height - (r + border + 1) * ysize, count * xsize,
+                              ysize * 1.05)
+                c += count
 
 
 def qr_with_caption(url: str, size: float, ink: str, caption: list, font: str) -> Table:

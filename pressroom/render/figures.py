@@ -10,6 +10,8 @@ drawing as invisible text (render mode 3, the convention of OCR layers).
 
 from __future__ import annotations
 
+import copy
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -23,10 +25,11 @@ from .tagging import is_tagged
 
 
 @lru_cache(maxsize=64)
-def _drawing(art: Artwork, roles: tuple, colors: tuple, fonts: FontSet, ground: str):
+def _drawing(art: Artwork, roles: tuple, colors: tuple, fonts: FontSet | None, ground: str):
     """The artwork as a ReportLab Drawing in these colours (placeholders recoloured), its
     see-through fills mixed with the `ground` it is drawn on into opaque colours: a press
-    file (PDF/X-1a) may hold no transparency, and on a flat ground the look is the same."""
+    file (PDF/X-1a) may hold no transparency, and on a flat ground the look is the same.
+    `fonts` None: art without text, read once for every language (see drawing_for)."""
     from .logo import read_svg
     drawing = read_svg(recolour(art.svg, dict(roles), dict(colors)), fonts)
     if drawing is None:
@@ -45,11 +48,22 @@ def _drawing(art: Artwork, roles: tuple, colors: tuple, fonts: FontSet, ground: 
     return drawing
 
 
+_TEXT = re.compile(rb"<([\w.-]+:)?text[\s>/]")
+
+
 def drawing_for(art: Artwork, ctx: Context, ground: str | None = None):
+    """The drawing in this layout's colours and the document's fonts. Art without text (its
+    labels are set apart, as paragraphs) takes only the font it starts in from them, so it
+    is read once for every language: a copy sharing its shapes (drawing changes none)."""
     layout = ctx.layout
     roles = tuple(sorted(layout.figure_colors.items()))
     colors = tuple(sorted((role, layout.colors[role]) for role, _ in roles if role in layout.colors))
-    return _drawing(art, roles, colors, ctx.fonts, ground or layout.colors["paper"])
+    ground = ground or layout.colors["paper"]
+    if _TEXT.search(art.svg):
+        return _drawing(art, roles, colors, ctx.fonts, ground)
+    drawing = copy.copy(_drawing(art, roles, colors, None, ground))
+    drawing.initialFontName = ctx.fonts.regular  # what read_svg sets: the renderer's starting font
+    return drawing
 
 
 def figure(ctx: Context, name: str, where: m.Origin | None = None) -> Artwork:
@@ -173,22 +187,32 @@ class FigureArt(Flowable):
         self.box_height, self.fill = box_height, fill
         self.alt_style = alt_style
 
-    def _scale(self, width: float) -> float:
+    def _fit(self, width: float) -> tuple[float, float, float]:
+        """(scale, the labels' overhang above, below) across `width`; a panel is measured
+        again and again at one width while it is fitted and drawn, so the answer is kept."""
+        kept = self.__dict__.get("_fitted")
+        if kept is None or kept[0] != width:
+            scale, over = self._scale(width)
+            kept = self._fitted = width, (scale, *(over or label_overhang(self.art, self.ctx, self.styles,
+                                                                          scale, width)))
+        return kept[1]
+
+    def _scale(self, width: float) -> tuple[float, tuple | None]:
+        """The drawing's scale, and the labels' overhang at it if that was measured."""
         if self.box_height is None:
-            return min(1.0, width / self.art.width)
+            return min(1.0, width / self.art.width), None
         scale = min(width / self.art.width, self.box_height * self.fill / self.art.height)
         for _ in range(8):  # the labels' overhang comes out of the box too; smaller, they wrap more
             above, below = label_overhang(self.art, self.ctx, self.styles, scale, width)
             fitted = max(0.0, self.box_height * self.fill - above - below) / self.art.height
             if fitted >= scale - 1e-3:
-                break
+                return scale, (above, below)
             scale = fitted
-        return scale
+        return scale, None
 
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
-        self.scale = self._scale(avail_width)
-        self.above, self.below = label_overhang(self.art, self.ctx, self.styles, self.scale, avail_width)
+        self.scale, self.above, self.below = self._fit(avail_width)
         drawn = self.art.height * self.scale + self.above + self.below
         self.height = self.box_height if self.box_height is not None else drawn
         return self.width, self.height

@@ -48,9 +48,10 @@ class _BundledFonts:
         return self.fonts.face(face), True
 
 
-def read_svg(data: bytes, fonts: FontSet):
+def read_svg(data: bytes, fonts: FontSet | None):
     """An SVG (checked by `images.check_svg`) as a ReportLab drawing, from bytes, so that
-    svglib has no file path to resolve references against."""
+    svglib has no file path to resolve references against. `fonts` None: an SVG without
+    text, whose starting font the caller sets."""
     from reportlab.graphics.shapes import Group, String
     from svglib.svglib import svg2rlg  # imported only for SVG logos
     font_map = _BundledFonts(fonts)
@@ -67,8 +68,9 @@ def read_svg(data: bytes, fonts: FontSet):
                 child.fontName = fonts.regular
             elif isinstance(child, Group):
                 embed(child)
-    embed(drawing)
-    drawing.initialFontName = fonts.regular  # the renderer's starting state, used before any text
+    if fonts is not None:
+        embed(drawing)
+        drawing.initialFontName = fonts.regular  # the renderer's starting state, used before any text
     return drawing
 
 
