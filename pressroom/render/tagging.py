@@ -1235,6 +1235,18 @@ def _para_split(self, availWidth, availHeight):
     return _rl_para_split(self, availWidth, availHeight)
 
 
+def _para_deepcopy(self):
+    """What ReportLab's cdeepcopy takes before it tries a split it may throw away (balanced
+    columns try a dozen heights per page: deep copies of style, fragments and lines were a
+    third of a glossary's setting). A split changes only the lines and frag words, so a
+    copy that shares the rest and takes its own of those first (_unshare, as for lines
+    shared between paragraphs) splits as the deep copy did and leaves the original as it was."""
+    new = _copy(self)
+    new._pr_shared = True
+    return new
+
+
 Paragraph.wrap = _para_wrap
 Paragraph.split = _para_split
+Paragraph.deepcopy = _para_deepcopy
 Paragraph.minWidth = _min_width
