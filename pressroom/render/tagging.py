@@ -197,6 +197,18 @@ class Contents(TableOfContents):
         finds (pages count from 1), so multiBuild never keeps a first pass's pages."""
         return any(entry[2] == 0 for entry in self._entries)
 
+    def entries(self) -> tuple:
+        """The entries (level, text, page, key): after multiBuild, those its last pass found."""
+        return tuple(self._entries)
+
+    def foresee(self, entries: tuple) -> bool:
+        """Set the first pass with these pages instead of page 0, where the entries are the
+        same but for their pages; multiBuild keeps that pass if it finds just these pages."""
+        if [(e[0], e[1], e[3]) for e in entries] != [(e[0], e[1], e[3]) for e in self._entries]:
+            return False
+        self._entries = list(entries)
+        return True
+
     def wrap(self, avail_width, avail_height):
         size = super().wrap(avail_width, avail_height)
         leader = self.canv.getNamedCB("drawTOCEntryEnd")  # the dots and page number after an entry
