@@ -392,6 +392,42 @@ def test_the_imposed_job_reuses_the_rendered_booklet(tmp_path, monkeypatch):
     assert calls == ["guide-booklet-half-letter"]
 
 
+def test_a_press_twin_set_with_its_office_pages_is_made_in_one_pass_and_is_the_same_file(tmp_path, monkeypatch):
+    """The press booklet renders in its office edition's group, after it, and sets its first
+    pass with the contents' pages that edition found: one pass instead of two, and the very
+    file two passes make. Set with wrong pages it takes another pass and is still that file
+    (a contents entry's page number moves nothing, so every pass finds the same pages)."""
+    from reportlab.platypus import BaseDocTemplate
+    from pressroom.render import guide, tagging
+    paths = Paths(content=ROOT / "content", layouts=guide_layouts(tmp_path), fonts=ROOT / "fonts",
+                  out=tmp_path / "out")
+    builds: list[int] = []
+    real = BaseDocTemplate.build
+    monkeypatch.setattr(BaseDocTemplate, "build", lambda self, *a, **k: builds.append(1) or real(self, *a, **k))
+
+    def booklets():
+        jobs = [j for j in _jobs(paths) if j.layout.name == "guide-booklet-half-letter" and j.lang == "en"
+                and j.kind == "guide-booklet"]
+        return sorted(jobs, key=lambda j: j.layout.color_mode == "cmyk")
+
+    office, press = booklets()
+    assert office.group == press.group and press.layout.color_mode == "cmyk"
+    guide._found_pages.cache_clear()
+    alone = press.render().data
+    assert len(builds) == 2
+    guide._found_pages.cache_clear()
+    office, press = booklets()
+    office.render()
+    builds.clear()
+    assert press.render().data == alone and len(builds) == 1
+    foresee = tagging.Contents.foresee
+    monkeypatch.setattr(tagging.Contents, "foresee",
+                        lambda self, entries: foresee(self, tuple((e[0], e[1], e[2] + 1, e[3]) for e in entries)))
+    office, press = booklets()
+    builds.clear()
+    assert press.render().data == alone and len(builds) == 2
+
+
 def _jobs(paths: Paths) -> list:
     result = plan(paths)
     return result.jobs if hasattr(result, "jobs") else result[0]

@@ -285,3 +285,18 @@ def test_impose_rejects_page_count_not_multiple_of_4(n):
 def test_impose_rejects_non_landscape_sheet(size):
     with pytest.raises(ValueError):
         impose(make_booklet(4, A5), *size)
+
+
+def test_a_tagged_booklet_imposes_as_with_pypdf_s_own_reader(built, monkeypatch):
+    """impose reads an object in an object stream alone (pypdf reads the whole stream, the
+    booklet's structure tree with it): the sheets are the bytes pypdf's reader gives."""
+    from pressroom.build import impose as module
+    from pressroom.layout.layouts import PAPERS
+    booklet = (built / "en/a5/guide-booklet.pdf").read_bytes()
+    assert b"/ObjStm" in booklet  # the objects this is about
+    sheet = max(PAPERS["a4"]), min(PAPERS["a4"])
+    fast = impose(booklet, *sheet)
+    with monkeypatch.context() as m:
+        m.setattr(module, "_Reader", PdfReader)
+        assert impose(booklet, *sheet) == fast
+    assert fast == (built / "en/a4/guide-imposed-booklet.pdf").read_bytes()

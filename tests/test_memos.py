@@ -106,3 +106,38 @@ def test_a_shared_min_width_is_the_paragraphs_own(monkeypatch):
     monkeypatch.setattr(tagging._paragraph, "_getFragWords", lambda *a: calls.append(a) or real(*a))
     assert Paragraph(TEXT, style).minWidth() == fresh and not calls
     assert Paragraph(TEXT, _style(15)).minWidth() > fresh and calls  # another style measures afresh
+
+
+def _columns_pdf(entries: list[Paragraph]) -> bytes:
+    from reportlab.platypus import BalancedColumns
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=(300, 200), leftMargin=20, rightMargin=20, topMargin=20,
+                      bottomMargin=20, invariant=1).build([BalancedColumns(entries, nCols=2, innerPadding=10)])
+    return out.getvalue()
+
+
+def _entries(hyphenated: bool) -> list[Paragraph]:
+    """Glossary-like entries: several fragments (kind 1 lines) and one fragment (kind 0)."""
+    style = _style(9) if hyphenated else ParagraphStyle("plain9", fontName="Helvetica", fontSize=9, leading=11)
+    words = "Pressure on a nerve root eases as the disc heals and the swelling goes down. " * 3
+    return [Paragraph(f"<b>Word {i}</b><br/>{words[:90 + 25 * (i % 5)]}" if i % 2 else words[:120], style)
+            for i in range(14)]
+
+
+def test_a_trial_split_in_balanced_columns_sets_as_with_a_deep_copy(monkeypatch):
+    """Balanced columns split a copy of a paragraph to try a height; the cheap copy
+    (tagging._para_deepcopy) must give the file a deep copy gives, and never change the
+    paragraph it was made from."""
+    for hyphenated in (False, True):  # ReportLab splits plain and hyphenated lines differently
+        cheap = _columns_pdf(_entries(hyphenated))
+        assert len(PdfReader(io.BytesIO(cheap)).pages) >= 2  # the columns ran over a page: splits were tried
+        with monkeypatch.context() as m:
+            m.delattr(Paragraph, "deepcopy")  # ReportLab's cdeepcopy: copy.deepcopy
+            assert _columns_pdf(_entries(hyphenated)) == cheap
+        para = _entries(hyphenated)[1]
+        para.wrap(120, 1000)
+        state = lambda: ([type(f) for f in para.frags],  # a split recasts the hyphenated word it ends on
+                         [(line.extraSpace, [w.text for w in line.words]) for line in para.blPara.lines])
+        before = state()
+        assert para.deepcopy().split(120, para.style.leading * 2.5)  # two lines, the second hyphenated
+        assert state() == before

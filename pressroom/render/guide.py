@@ -16,6 +16,7 @@ from functools import lru_cache
 from reportlab.platypus import (ActionFlowable, BalancedColumns, BaseDocTemplate, Flowable, Frame, NextPageTemplate,
                                 PageBreak, PageTemplate, Paragraph, Spacer)
 
+from ..memo import remembered
 from ..source import model as m
 from ..build.jobs import Job, Rendered, output_name
 from ..layout.layouts import PAPERS
@@ -616,6 +617,9 @@ def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
     canvasmaker = furniture_canvas(draw, page_canvas(ctx, gb.root, guide.title.plain))
 
     passes: list[int] = []
+    found = _found_pages((cat.lang, lay.name, gb.toc.entries()))
+    if found:
+        gb.toc.foresee(found[0])
     dry_first = gb.toc.first_pass_thrown_away()
 
     class GuideCanvas(canvasmaker):
@@ -631,7 +635,19 @@ def render_guide(cat: m.Catalogue, ctx: Context) -> Rendered:
             raise RuntimeError("the guide's first pass, drawn dry, was kept")
     except TooTall as exc:
         raise Misfits([exc.misfit(lay, guide.origin, gb.styles["body"].leading)]) from None
+    found[:] = [gb.toc.entries()]
     return Rendered(buffer.getvalue(), pages[0] if pages else 0)
+
+
+@remembered(64)
+def _found_pages(book: tuple) -> list:
+    """The contents' pages a book's last pass found (by language, layout and contents
+    entries), kept for its press twin: the same pages in CMYK, so its first pass is set
+    with them, is drawn, and is kept when it finds those very pages. That is the page
+    multiBuild's second pass would make: a contents entry's number is drawn after its line
+    and moves nothing, so every pass finds the same pages, whatever pages it was set with;
+    any other guess costs a pass, never a different file."""
+    return []
 
 
 # -- jobs ----------------------------------------------------------------------------------
@@ -649,7 +665,7 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
     render = lru_cache(maxsize=None)(lambda: explained(lambda c: render_guide(cat, c), ctx))  # both booklet jobs
     title = cat.guide.title.plain
     booklet = layout.edition == "booklet"
-    group = output_name(cat.lang, "guide", layout)
+    group = f"guide:{cat.lang}:{layout.name}"  # with its press twin, which takes its pages (_found_pages)
     out = [Job(path=output_name(cat.lang, "guide", layout), kind="guide-booklet" if booklet else "guide",
                lang=cat.lang, title=title, layout=layout, source=cat.guide.origin, inputs=inputs,
                render=render, group=group)]

@@ -197,6 +197,18 @@ class Contents(TableOfContents):
         finds (pages count from 1), so multiBuild never keeps a first pass's pages."""
         return any(entry[2] == 0 for entry in self._entries)
 
+    def entries(self) -> tuple:
+        """The entries (level, text, page, key): after multiBuild, those its last pass found."""
+        return tuple(self._entries)
+
+    def foresee(self, entries: tuple) -> bool:
+        """Set the first pass with these pages instead of page 0, where the entries are the
+        same but for their pages; multiBuild keeps that pass if it finds just these pages."""
+        if [(e[0], e[1], e[3]) for e in entries] != [(e[0], e[1], e[3]) for e in self._entries]:
+            return False
+        self._entries = list(entries)
+        return True
+
     def wrap(self, avail_width, avail_height):
         size = super().wrap(avail_width, avail_height)
         leader = self.canv.getNamedCB("drawTOCEntryEnd")  # the dots and page number after an entry
@@ -1235,6 +1247,18 @@ def _para_split(self, availWidth, availHeight):
     return _rl_para_split(self, availWidth, availHeight)
 
 
+def _para_deepcopy(self):
+    """What ReportLab's cdeepcopy takes before it tries a split it may throw away (balanced
+    columns try a dozen heights per page: deep copies of style, fragments and lines were a
+    third of a glossary's setting). A split changes only the lines and frag words, so a
+    copy that shares the rest and takes its own of those first (_unshare, as for lines
+    shared between paragraphs) splits as the deep copy did and leaves the original as it was."""
+    new = _copy(self)
+    new._pr_shared = True
+    return new
+
+
 Paragraph.wrap = _para_wrap
 Paragraph.split = _para_split
+Paragraph.deepcopy = _para_deepcopy
 Paragraph.minWidth = _min_width
