@@ -21,7 +21,7 @@ from .contentstream import Reader
 _SAMPLE = 256  # images are sampled at most this many pixels along their longer side
 _COLOURS = {b"k", b"K", b"g", b"G", b"rg", b"RG", b"sc", b"SC", b"cs", b"CS", b"scn", b"SCN"}
 _PLACING = Reader(_COLOURS | {b"q", b"Q", b"cm", b"Do"})
-_COLOURING = Reader(_COLOURS)  # a stream without "Do" places nothing: its q, Q and cm do not matter
+_COLOURING = Reader(_COLOURS)  # a stream that draws no XObject: where it is placed does not matter
 
 
 def _boxes(reader: PdfReader) -> dict:
@@ -64,7 +64,7 @@ class _Scan:
         for font in (resources.get("/Font") or {}).values():
             self.fonts.add(str(font.get_object().get("/BaseFont", "")).lstrip("/"))
         stack, ctm, current = [], matrix, {}
-        for op, operands in (_PLACING if b"Do" in data else _COLOURING).operations(data):
+        for op, operands in (_PLACING if xobjects and b"Do" in data else _COLOURING).operations(data):
             if op == b"q":
                 stack.append(ctm)
             elif op == b"Q":
