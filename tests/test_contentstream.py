@@ -207,3 +207,14 @@ def test_random_streams_read_as_pypdf_reads_them():
     for seed in range(3000):
         stream = _random_stream(random.Random(seed))
         assert _ours(stream, wanted) == _pypdf_operations(stream, wanted), stream
+
+
+def test_a_deeply_nested_string_is_read_once(monkeypatch):
+    """The token-by-token reader starts where the fast one stops, not at every operator before."""
+    from pressroom.build import contentstream
+    calls = []
+    slow = contentstream._slow_step
+    monkeypatch.setattr(contentstream, "_slow_step", lambda data, pos: calls.append(pos) or slow(data, pos))
+    stream = b"(x) Tj\n" * 2000 + b"(a (b (c 1 1 1 1 k) d) e) Tj .5 0 0 0 k\n" + b"(y (z (w) v)) Tj\n" * 3
+    assert list(Reader({b"k"}).operations(stream)) == [(b"k", [0.5, 0.0, 0.0, 0.0])]
+    assert len(calls) == 4  # the deep string's Tj, then each of the three after it
