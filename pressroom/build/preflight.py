@@ -14,11 +14,14 @@ import math
 
 from PIL import Image, ImageMath
 from pypdf import PdfReader
-from pypdf.generic import ContentStream
 
 from ..errors import warning
+from .contentstream import Reader
 
 _SAMPLE = 256  # images are sampled at most this many pixels along their longer side
+_COLOURS = {b"k", b"K", b"g", b"G", b"rg", b"RG", b"sc", b"SC", b"cs", b"CS", b"scn", b"SCN"}
+_PLACING = Reader(_COLOURS | {b"q", b"Q", b"cm", b"Do"})
+_COLOURING = Reader(_COLOURS)  # a stream that draws no XObject: where it is placed does not matter
 
 
 def _boxes(reader: PdfReader) -> dict:
@@ -52,7 +55,7 @@ class _Scan:
         if total > self.max_ink + 1e-9:
             self.max_ink, self.worst = total, (spot or tuple(round(v * 100, 1) for v in values))
 
-    def stream(self, content, resources, matrix, reader, seen) -> None:
+    def stream(self, data: bytes, resources, matrix, reader, seen) -> None:
         resources = resources.get_object() if resources is not None else {}
         spaces = resources.get("/ColorSpace", {})
         spaces = spaces.get_object() if spaces else {}
@@ -61,27 +64,28 @@ class _Scan:
         for font in (resources.get("/Font") or {}).values():
             self.fonts.add(str(font.get_object().get("/BaseFont", "")).lstrip("/"))
         stack, ctm, current = [], matrix, {}
-        for operands, op in ContentStream(content, reader).operations:
-            op = op.decode("latin-1") if isinstance(op, bytes) else op
-            if op == "q":
+        for op, operands in (_PLACING if xobjects and b"Do" in data else _COLOURING).operations(data):
+            if op == b"q":
                 stack.append(ctm)
-            elif op == "Q" and stack:
-                ctm = stack.pop()
-            elif op == "cm":
+            elif op == b"Q":
+                if stack:
+                    ctm = stack.pop()
+            elif op == b"cm":
                 ctm = _multiply([float(v) for v in operands], ctm)
-            elif op in ("k", "K"):
+            elif op in (b"k", b"K"):
                 self.colour(tuple(float(v) for v in operands))
-            elif op in ("g", "G"):
+            elif op in (b"g", b"G"):
                 self.colour((0.0, 0.0, 0.0, 1 - float(operands[0])))
-            elif op in ("rg", "RG", "sc", "SC") and len(operands) == 3:
-                self.rgb = True
-            elif op in ("cs", "CS"):
-                current["fill" if op == "cs" else "stroke"] = _separation(spaces.get(operands[0]))
-            elif op in ("scn", "SCN"):
-                spot = current.get("fill" if op == "scn" else "stroke")
+            elif op in (b"rg", b"RG", b"sc", b"SC"):
+                if len(operands) == 3:
+                    self.rgb = True
+            elif op in (b"cs", b"CS"):
+                current["fill" if op == b"cs" else "stroke"] = _separation(spaces.get(operands[0]))
+            elif op in (b"scn", b"SCN"):
+                spot = current.get("fill" if op == b"scn" else "stroke")
                 if spot and operands:
                     self.colour((float(operands[0]),), spot)
-            elif op == "Do":
+            elif op == b"Do":
                 self.xobject(xobjects.get(operands[0]), ctm, reader, seen)
 
     def xobject(self, ref, ctm, reader, seen) -> None:
@@ -94,7 +98,7 @@ class _Scan:
             key = getattr(ref, "idnum", id(obj))
             if key not in seen:  # each form's colours once; a form drawn twice adds nothing new
                 seen.add(key)
-                self.stream(obj, obj.get("/Resources"), _multiply(matrix, ctm), reader, seen)
+                self.stream(obj.get_data(), obj.get("/Resources"), _multiply(matrix, ctm), reader, seen)
         elif subtype == "/Image":
             self.image(obj, ctm)
 
@@ -144,9 +148,9 @@ def scan(data: bytes) -> _Scan:
     reader = PdfReader(BytesIO(data))
     result, seen = _Scan(), set()
     for page in reader.pages:
-        content = page.get_contents()
+        content = page.get_contents()  # (several streams joined as pypdf joins them)
         if content is not None:
-            result.stream(content, page.get("/Resources"), [1, 0, 0, 1, 0, 0], reader, seen)
+            result.stream(content.get_data(), page.get("/Resources"), [1, 0, 0, 1, 0, 0], reader, seen)
     result.boxes = _boxes(reader)
     return result
 
