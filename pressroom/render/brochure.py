@@ -37,9 +37,12 @@ def jobs(cat: m.Catalogue, layout, ctx: Context, inputs: tuple) -> list[Job]:
         return []
     geometry = _checked(cat, brochure, layout, ctx)
     extra = tuple(cat.files.get("brochure", ()))
+    # with its twins on the same paper (office, press) in one worker: they share their paragraphs at
+    # each fitting scale (brochure_fit)
     return [Job(path=output_name(cat.lang, "brochure", layout), kind="brochure", lang=cat.lang,
                 title=brochure.title.plain, layout=layout, source=brochure.origin, inputs=inputs + extra,
-                render=lambda: explained(lambda c: render_brochure(brochure, geometry, c), ctx))]
+                render=lambda: explained(lambda c: render_brochure(brochure, geometry, c), ctx),
+                group=f"brochure:{cat.lang}:{layout.paper}")]
 
 
 def _checked(cat: m.Catalogue, brochure: m.Brochure, layout, ctx: Context) -> Geometry:
