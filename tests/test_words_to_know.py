@@ -96,9 +96,12 @@ def test_hostile_chinese_text_is_matched_in_linear_time():
     timings = []
     for size in (20_000, 80_000):
         text = "脊" * size
-        start = time.perf_counter()
-        assert index.find(text) == {}
-        timings.append(time.perf_counter() - start)
+        best = float("inf")
+        for _ in range(3):  # CPU time, best of three: other processes on the machine do not count
+            start = time.process_time()
+            assert index.find(text) == {}
+            best = min(best, time.process_time() - start)
+        timings.append(best)
     assert timings[1] < 8 * timings[0] + 0.05, timings  # four times the text, not sixteen
 
 
