@@ -184,11 +184,11 @@ def proofs_and_report(tmp: Path) -> None:
                   f"{size / 1e6:.1f} MB")
 
 
-def side_by_side(tmp: Path, rounds: int) -> dict[str, float]:
-    """The 200-leaflet set through every engine, in rounds interleaved so each sees the same
-    machine load; the best round of each."""
+def side_by_side(tmp: Path, rounds: int, source: str = "discectomy") -> dict[str, float]:
+    """The 200-leaflet set (made from the `source` procedure) through every engine, in rounds
+    interleaved so each sees the same machine load; the best round of each."""
     from pressroom.build.pipeline import Paths, plan
-    only = leaflet_set(tmp)
+    only = leaflet_set(tmp, source=source)
     paths = Paths(Path(only[1]), Path(only[3]), ROOT / "fonts", tmp / "set-plan")
     the_plan = plan(paths)
     jobs = [j for j in the_plan.jobs if j.kind == "leaflet"]
@@ -214,7 +214,8 @@ def side_by_side(tmp: Path, rounds: int) -> dict[str, float]:
             used = CPU[labels.get(name, name)]
             cpu[name] = min(cpu.get(name, used), used)
     n = len(jobs)
-    print(f"\n== {n} different leaflets from one procedure file, Letter, cold process (best of {rounds}) ==")
+    print(f"\n== {n} different leaflets from one procedure file ({source}), Letter, cold process "
+          f"(best of {rounds}) ==")
     for name, took in best.items():
         print(f"{name:20s} {took:6.2f} s  {took * 1000 / n:6.1f} ms per document  CPU {cpu[name]:5.2f} s  "
               f"peak RSS {PEAK.get(labels.get(name, name), 0) / 1024:.0f} MB")
@@ -429,6 +430,8 @@ def main() -> None:
     parser.add_argument("--proofs-and-report", action="store_true", help="also time proofs and the change report")
     parser.add_argument("--only-proofs-and-report", action="store_true")
     parser.add_argument("--only-side-by-side", action="store_true")
+    parser.add_argument("--source", default="discectomy",
+                        help="the procedure the 200-leaflet set is made from (content/procedures/NAME.yaml)")
     parser.add_argument("--only-languages", action="store_true")
     parser.add_argument("--only-personalised", action="store_true")
     parser.add_argument("--only-catalogue", action="store_true", help="the default catalogue: cold, no-change, sizes")
@@ -449,7 +452,7 @@ def main() -> None:
         if args.only_proofs_and_report:
             proofs_and_report(tmp)
             return
-        side_by_side(tmp, args.rounds)
+        side_by_side(tmp, args.rounds, args.source)
         if args.only_side_by_side:
             return
         warm(tmp, args.repeat)
