@@ -49,10 +49,7 @@ def parse_args(argv, root: Path) -> argparse.Namespace:
         "from structured content. Rebuilds only what changed.",
         epilog="commands: 'pressroom desk' serves the print desk (a web page for front-desk staff); "
         "'pressroom personalise' makes personalised copies. Each has its own --help.")
-    parser.add_argument("--content", type=Path, default=root / "content", help="content tree (default: content/)")
-    parser.add_argument("--layouts", type=Path, default=root / "layouts", help="layouts folder (default: layouts/)")
-    parser.add_argument("--fonts", type=Path, default=root / "fonts", help="fonts folder (default: fonts/)")
-    parser.add_argument("--out", type=Path, default=root / "brochures", help="output folder (default: brochures/)")
+    _trees(parser, root, out=True)
     parser.add_argument("--force", action="store_true", help="rebuild every PDF, changed or not")
     parser.add_argument("--check", action="store_true",
                         help="validate content and list stale, missing or extra PDFs; write nothing; exit 1 if any")
@@ -306,10 +303,12 @@ def _port(value: str) -> int:
     return number
 
 
-def _trees(parser: argparse.ArgumentParser, root: Path) -> None:
-    parser.add_argument("--content", type=Path, default=root / "content", help="content tree (default: content/)")
-    parser.add_argument("--layouts", type=Path, default=root / "layouts", help="layouts folder (default: layouts/)")
-    parser.add_argument("--fonts", type=Path, default=root / "fonts", help="fonts folder (default: fonts/)")
+def _trees(parser: argparse.ArgumentParser, root: Path, out: bool = False) -> None:
+    """The input folders (and the output folder) every command reads, with the defaults the
+    no-change answer (_quick) assumes."""
+    folders = [("--content", "content tree"), ("--layouts", "layouts folder"), ("--fonts", "fonts folder")]
+    for flag, what in folders + [("--out", "output folder")] * out:
+        parser.add_argument(flag, type=Path, default=root / _FOLDERS[flag], help=f"{what} (default: {_FOLDERS[flag]}/)")
 
 
 def parse_desk_args(argv, root: Path) -> argparse.Namespace:
@@ -318,8 +317,7 @@ def parse_desk_args(argv, root: Path) -> argparse.Namespace:
         prog="pressroom desk", description="Serve the print desk: a local web page where front-desk "
         "staff find, open and print every document, and make personalised copies. It brings the "
         "build up to date first and keeps it current while it runs.")
-    _trees(parser, root)
-    parser.add_argument("--out", type=Path, default=root / "brochures", help="output folder (default: brochures/)")
+    _trees(parser, root, out=True)
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this computer only); any other "
                         "needs a token")
