@@ -87,6 +87,21 @@ def test_no_change_run_imports_no_renderer(previous):
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout
 
 
+def test_a_build_imports_no_network_code(small_layouts, tmp_path):
+    """A leaflet build (load, render, write) never loads urllib.request, http.client or ssl:
+    pressroom needs no network, and xml.sax.saxutils alone pulled them in (20 ms a start)."""
+    from conftest import make_small_content
+    content = make_small_content(tmp_path / "content")
+    code = ("import sys; from pathlib import Path; from pressroom.cli import main; "
+            f"code = main(['--content', {str(content)!r}, '--layouts', {str(small_layouts)!r}, '--out', "
+            f"{str(tmp_path / 'out')!r}, '--jobs', '1', '-q'], root=Path({str(REPO)!r})); "
+            "print(code, sorted(m for m in ('urllib.request', 'http.client', 'ssl', 'xml.sax') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
+    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 2
+
+
 def _settle() -> None:
     """A file is trusted by its status only once it is a clock tick old (build/stamp.py)."""
     time.sleep(0.05)

@@ -394,3 +394,18 @@ def test_yaml_nested_to_the_limit_is_read(tmp_path):
     for _ in range(MAX_YAML_DEPTH - 1):
         value = value["a"] if isinstance(value, dict) else value[0]
     assert value == ["x"] and not problems
+
+
+def test_escape_is_saxutils_escape():
+    """source.text.escape/unescape replace xml.sax.saxutils' (whose imports cost a cold start):
+    the same text for every mix of markup characters and entities."""
+    from xml.sax.saxutils import unescape as sax_unescape
+    from pressroom.source.text import escape as ours, unescape as ours_back
+    rng = random.Random(17)
+    pieces = ["&", "<", ">", "&amp;", "&lt;", "&gt;", "&quot;", '"', "a", "é", " ", "&amp;lt;"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(12)))
+        assert ours(text) == escape(text)
+        assert ours(text, {'"': "&quot;"}) == escape(text, {'"': "&quot;"})
+        assert ours_back(text) == sax_unescape(text)
+        assert ours_back(ours(text)) == text

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from xml.sax.saxutils import escape
 from string import Formatter
 from pathlib import Path
 
@@ -78,7 +77,7 @@ class Strings:
 
     def markup(self, key: str, **markup_values) -> str:
         """The fixed word escaped for ReportLab markup, then filled with markup values."""
-        from xml.sax.saxutils import escape
+        from ..source.text import escape
         return Strings(self.lang, {key: escape(self.words[key])}).format(key, **markup_values)
 
     def phrase(self, key: str, value: str, markup: bool = True, bold: bool = False) -> str:
@@ -86,7 +85,7 @@ class Strings:
         markup (or plain text). A number fills the slot, less a trailing full stop (the
         sentence has its own); a value that is a sentence of its own is printed as written
         rather than inside another sentence ("call If you have … room..")."""
-        from ..source.text import no_breaks
+        from ..source.text import escape, no_breaks
         slot = CLINIC_SLOTS[key][0]
         quote = (lambda text: escape(no_breaks(text))) if markup else str
         value = value.strip()

@@ -4,7 +4,6 @@ boxes, the deferred page-furniture canvas and deterministic document settings.""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -19,7 +18,7 @@ from ..build import prepress
 from ..layout.fonts import FontSet
 from ..layout.layouts import Layout, require_printable
 from ..layout.strings import Strings
-from ..source.text import no_breaks
+from ..source.text import escape, no_breaks
 from .tagging import Node, is_tagged, marked, node_of, tag, tagged_canvas
 
 HYPHENATION = {"en": "en_US", "es": "es", "fr": "fr", "de": "de_DE", "pt": "pt_PT", "it": "it_IT"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from xml.sax.saxutils import unescape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -12,6 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 
 from ..source import model as m
 from ..source.jargon import glossary_terms_used, texts
+from ..source.text import unescape
 from ..build.jobs import Job, Personal, Rendered, output_name
 from ..layout.layouts import require_counts
 from ..memo import remembered

@@ -30,7 +30,6 @@ import re
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.platypus.flowables import Flowable
@@ -39,6 +38,7 @@ from reportlab.platypus.paragraph import Paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..memo import learning, remembered
+from ..source.text import escape
 from . import xref
 
 # Roles whose drawing is content (a marked-content sequence); the rest only group.

@@ -20,7 +20,6 @@ import types
 from bisect import bisect_left
 from collections.abc import MappingView
 from functools import wraps
-from xml.sax.saxutils import escape
 
 import jinja2
 from jinja2.compiler import CodeGenerator, optimizeconst
@@ -29,6 +28,20 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from ..limits import (MAX_TEMPLATE_EXPONENT, MAX_TEMPLATE_RANGE, MAX_TEMPLATE_SECONDS,
                      MAX_TEMPLATE_WORK, MAX_TEXT)
 from ..memo import remembered
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """&, < and > made safe for ReportLab markup and XML; what xml.sax.saxutils.escape does,
+    without its module's imports (urllib.request, http.client, ssl: 20 ms of every cold start)."""
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for key, value in (entities or {}).items():
+        text = text.replace(key, value)
+    return text
+
+
+def unescape(text: str) -> str:
+    """The inverse of `escape` (without entities): &lt; &gt; and, last, &amp;."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 class TextError(ValueError):
