@@ -21,6 +21,9 @@ from ..render.misfit import Misfits, told
 _JOBS: list[Job] = []
 
 
+_LOST = object()  # what Early.result gets when its process sent nothing
+
+
 def _forks(workers: int) -> bool:
     return workers > 1 and "fork" in multiprocessing.get_all_start_methods()
 
@@ -44,10 +47,16 @@ class Early:
     def result(self):
         if self.process is None:
             return self.task()
-        try:
+        collecting = gc.isenabled()
+        gc.disable()  # every object unpickled lives on: a collection midway (over the whole
+        try:          # heap the plan made) cost 6x the unpickling itself
             value = self.pipe.recv()
         except EOFError:  # the process died (killed, out of memory): the same answer, here
-            value = self.task()
+            value = _LOST
+        finally:
+            if collecting:
+                gc.enable()
+        value = self.task() if value is _LOST else value
         self.close()
         return value
 

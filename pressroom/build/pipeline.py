@@ -89,10 +89,11 @@ class Extras:
                                        # build this one replaces)
 
 
-def plan(paths: Paths, loaded: Callable[[list[m.Catalogue]], None] | None = None) -> Plan:
+def plan(paths: Paths, loaded: Callable[[list[m.Catalogue]], None] | None = None, workers: int = 1) -> Plan:
     """Load and validate all inputs; return the jobs, or raise ContentError with every problem.
     `loaded(catalogues)` is called as soon as the content is loaded and valid (a build starts
-    its reading-level assessment there)."""
+    its reading-level assessment there); with `workers` > 1 many procedure files are loaded
+    by two processes."""
     problems = Problems()
     warnings: list[Problem] = []
     trees = _trees(paths)
@@ -118,7 +119,8 @@ def plan(paths: Paths, loaded: Callable[[list[m.Catalogue]], None] | None = None
     profiles = _Profiles(trees.listings["layouts"], paths.shown_layouts, problems)
     catalogues, content_warnings = load_content(trees.listings["content"], paths.shown_content,
                                                 charset, figures if draws else None,
-                                                profiles.first(sorted(concrete, key=lambda s: s.name)))
+                                                profiles.first(sorted(concrete, key=lambda s: s.name)),
+                                                (lambda task: Early(task, workers)) if workers > 1 else None)
     if loaded:
         loaded(catalogues)
     warnings.extend(content_warnings)
@@ -370,7 +372,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
     side: list[Early] = []  # the reading-level assessment, started once the content is loaded
     with OutputLock(paths.out), _closing(side):
         recovered = recover(paths.out)
-        the_plan = plan(paths, lambda catalogues: side.append(Early(lambda: assess_all(catalogues), workers)))
+        the_plan = plan(paths, lambda catalogues: side.append(Early(lambda: assess_all(catalogues), workers)),
+                        workers)
         jobs, warnings = the_plan.jobs, list(the_plan.warnings)
         trees, hasher = the_plan.trees, Hasher(DigestCache(paths.out / DIGESTS))
         last = read_manifest(paths.out / MANIFEST)
