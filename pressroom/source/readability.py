@@ -92,11 +92,9 @@ def _use_pronunciations(text: str) -> None:
     _count_syllables.get_cmudict = lambda lang: small
 
 
-def assess(doc, source: str, lang: str, title: str, hardest: int = 3,
-           sentences: list[tuple[str, m.Origin]] | None = None) -> Reading:
-    """`sentences`: the document's sentences_of, when the caller has them already."""
+def assess(doc, source: str, lang: str, title: str, hardest: int = 3) -> Reading:
     root = lang.split("-")[0]
-    sentences = sentences_of(doc) if sentences is None else sentences
+    sentences = sentences_of(doc)
     joined = " ".join(s for s, _ in sentences)
     if root not in FORMULAS:
         return Reading(source=source, lang=lang, title=title, formula=NOT_GRADED, grade=None,
@@ -129,10 +127,8 @@ def documents(catalogues) -> list[tuple[object, str, str, str]]:
 
 def assess_all(catalogues) -> list[Reading]:
     docs = documents(catalogues)
-    sentences = [sentences_of(doc) for doc, *_ in docs]  # split once: they are a tenth of the time
-    _use_pronunciations(" ".join(s for each in sentences for s, _ in each))
-    return [assess(doc, source, lang, title, sentences=each)
-            for (doc, source, lang, title), each in zip(docs, sentences)]
+    _use_pronunciations(" ".join(s for doc, *_ in docs for s, _ in sentences_of(doc)))
+    return [assess(doc, source, lang, title) for doc, source, lang, title in docs]
 
 
 def over_target(readings: list[Reading], target: float) -> list[Problem]:
