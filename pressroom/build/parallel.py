@@ -1,11 +1,13 @@
 """Render jobs in worker processes; results come back in job order, so output is the same
 for any number of workers. One side task (the reading-level assessment, slow on its first
-use) may run beside the renders."""
+use) may run beside them, started early (`Early`) on the core the serial plan leaves idle."""
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
+import sys
 from contextlib import contextmanager
 from typing import Callable
 
@@ -17,7 +19,65 @@ from ..render.misfit import Misfits, told
 
 # Inherited by forked workers: jobs hold closures that cannot be pickled.
 _JOBS: list[Job] = []
-_SIDE: Callable | None = None
+
+
+_LOST = object()  # what Early.result gets when its process sent nothing
+
+
+def _forks(workers: int) -> bool:
+    return workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Early:
+    """`task` run in a forked process from now on when there are workers to spare, its result
+    asked for later: the reading-level assessment starts as soon as the content is loaded and
+    overlaps the rest of the plan and the pool's start instead of a render worker's time.
+    With one worker (or no fork) it runs in this process when asked, as before. `close()`
+    ends the process if its result was never asked for (the build failed first)."""
+
+    def __init__(self, task: Callable[[], object], workers: int):
+        self.task, self.process, self.pipe = task, None, None
+        if _forks(workers):
+            context = multiprocessing.get_context("fork")
+            self.pipe, sending = context.Pipe(duplex=False)
+            self.process = context.Process(target=_run_early, args=(task, sending), daemon=True)
+            self.process.start()
+            sending.close()
+
+    def result(self):
+        if self.process is None:
+            return self.task()
+        collecting = gc.isenabled()
+        gc.disable()  # every object unpickled lives on: a collection midway (over the whole
+        try:          # heap the plan made) cost 6x the unpickling itself
+            value = self.pipe.recv()
+        except EOFError:  # the process died (killed, out of memory): the same answer, here
+            value = _LOST
+        finally:
+            if collecting:
+                gc.enable()
+        value = self.task() if value is _LOST else value
+        self.close()
+        return value
+
+    def close(self) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join()
+            self.pipe.close()
+            self.process = None
+            self.task = lambda: None
+
+
+def _run_early(task: Callable[[], object], sending) -> None:
+    """Ctrl-C is the parent's to handle (it ends this process); any failure is told by the
+    parent, which runs the task itself when no result comes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        sending.send(task())
+    except Exception:
+        sys.exit(1)
 
 
 def _render(index: int) -> tuple[int, Rendered | None, tuple]:
@@ -64,16 +124,12 @@ def _groups(jobs: list[Job]) -> list[tuple[int, ...]]:
                   key=lambda g: (-len(g), not jobs[g[0]].kind.startswith("guide"), g[0]))
 
 
-def _side():
-    return _SIDE()
-
-
-def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job, Rendered | None], None] | None = None,
-                side: Callable | None = None) -> tuple[dict[str, Rendered], object]:
-    """Render every job (collecting every failure before raising ContentError) and run `side`;
+def render_jobs(jobs: list[Job], workers: int,
+                on_done: Callable[[Job, Rendered | None], None] | None = None) -> dict[str, Rendered]:
+    """Render every job (collecting every failure before raising ContentError);
     `on_done(job, its PDF or None)` as each finishes, in the order they finish."""
-    global _JOBS, _SIDE
-    _JOBS, _SIDE = list(jobs), side
+    global _JOBS
+    _JOBS = list(jobs)
     results: dict[int, tuple] = {}
 
     def record(outcome) -> None:
@@ -82,24 +138,20 @@ def render_jobs(jobs: list[Job], workers: int, on_done: Callable[[Job, Rendered 
             on_done(jobs[outcome[0]], outcome[1])
 
     groups = _groups(jobs)
-    tasks = len(groups) + (side is not None)
     try:
-        if workers <= 1 or tasks <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if len(groups) <= 1 or not _forks(workers):
             for group in groups:
                 for outcome in _render_group(group):
                     record(outcome)
-            side_result = side() if side else None
         else:
-            with multiprocessing.get_context("fork").Pool(min(workers, tasks)) as pool:
-                pending = pool.apply_async(_side) if side else None
+            with multiprocessing.get_context("fork").Pool(min(workers, len(groups))) as pool:
                 for outcomes in pool.imap_unordered(_render_group, groups):
                     for outcome in outcomes:
                         record(outcome)
-                side_result = pending.get() if pending else None
     finally:
-        _JOBS, _SIDE = [], None
+        _JOBS = []
     failures = [failure for _, (_, _, errors) in sorted(results.items()) for failure in errors]
     if failures:  # misfits merged: one message per cause, however many documents and layouts
         raise ContentError([f for f in failures if isinstance(f, Problem)]
                            + told(f for f in failures if not isinstance(f, Problem)))
-    return {jobs[i].path: result for i, (_, result, _) in sorted(results.items())}, side_result
+    return {jobs[i].path: result for i, (_, result, _) in sorted(results.items())}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -22,7 +23,7 @@ from ..inputs import Refused, list_tree, read_bytes
 from .output import (STAGING, OutputLock, Staging, check_out_folder, interrupted, manifest_bytes,
                      output_name_problem, read_manifest, recover, removable, valid_preflight)
 from ..source.jargon import jargon_warnings
-from .parallel import render_jobs
+from .parallel import Early, render_jobs
 from ..source.readability import assess_all, over_target
 from .report import report_html
 from .state import (DIGESTS, GENERATOR, MANIFEST, REPORT, DigestCache, Hasher, Trees, inputs_of, output_intact,
@@ -88,8 +89,11 @@ class Extras:
                                        # build this one replaces)
 
 
-def plan(paths: Paths) -> Plan:
-    """Load and validate all inputs; return the jobs, or raise ContentError with every problem."""
+def plan(paths: Paths, loaded: Callable[[list[m.Catalogue]], None] | None = None, workers: int = 1) -> Plan:
+    """Load and validate all inputs; return the jobs, or raise ContentError with every problem.
+    `loaded(catalogues)` is called as soon as the content is loaded and valid (a build starts
+    its reading-level assessment there); with `workers` > 1 many procedure files are loaded
+    by two processes."""
     problems = Problems()
     warnings: list[Problem] = []
     trees = _trees(paths)
@@ -115,7 +119,10 @@ def plan(paths: Paths) -> Plan:
     profiles = _Profiles(trees.listings["layouts"], paths.shown_layouts, problems)
     catalogues, content_warnings = load_content(trees.listings["content"], paths.shown_content,
                                                 charset, figures if draws else None,
-                                                profiles.first(sorted(concrete, key=lambda s: s.name)))
+                                                profiles.first(sorted(concrete, key=lambda s: s.name)),
+                                                (lambda task: Early(task, workers)) if workers > 1 else None)
+    if loaded:
+        loaded(catalogues)
     warnings.extend(content_warnings)
     warnings.extend(jargon_warnings(catalogues))
     strings = load_strings(paths.layouts / "strings", f"{paths.shown_layouts}/strings",
@@ -362,9 +369,11 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
     """
     emit = on_event or (lambda kind, entry: None)
     check_out_folder(paths.out, [paths.content, paths.layouts, paths.fonts])
-    with OutputLock(paths.out):
+    side: list[Early] = []  # the reading-level assessment, started once the content is loaded
+    with OutputLock(paths.out), _closing(side):
         recovered = recover(paths.out)
-        the_plan = plan(paths)
+        the_plan = plan(paths, lambda catalogues: side.append(Early(lambda: assess_all(catalogues), workers)),
+                        workers)
         jobs, warnings = the_plan.jobs, list(the_plan.warnings)
         trees, hasher = the_plan.trees, Hasher(DigestCache(paths.out / DIGESTS))
         last = read_manifest(paths.out / MANIFEST)
@@ -398,7 +407,8 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
                     digests[job.path] = hashlib.sha256(pdf.data).hexdigest()
                     record_of(job)
                 emit("rendered", {"path": job.path})
-            rendered, readings = render_jobs(todo, workers, stage, side=lambda: assess_all(the_plan.catalogues))
+            rendered = render_jobs(todo, workers, stage)
+            readings = side[0].result()
             for path in sorted(rendered):
                 warnings.extend(w for w in rendered[path].warnings if w not in warnings)
             target = _reading_target(the_plan.catalogues)
@@ -462,6 +472,17 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
         for kind, entry in events + [("removed", e) for e in result.removed]:
             emit(kind, entry)
     return result
+
+
+@contextmanager
+def _closing(early: list[Early]):
+    """Ends an early task whose result the build never asked for (it failed first), before
+    the output lock is let go."""
+    try:
+        yield
+    finally:
+        for task in early:
+            task.close()
 
 
 # -- proofs and the change report -------------------------------------------------------
