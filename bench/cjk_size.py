@@ -46,6 +46,8 @@ def fonts(path: Path) -> list[dict]:
             tounicode = font["/ToUnicode"].get_object() if "/ToUnicode" in font else None
             codes = re.findall(r"<[0-9A-F]+> <([0-9A-F]+)>", tounicode.get_data().decode("latin1")) if tounicode else []
             out.append({"face": str(font["/BaseFont"]).split("+")[-1], "kind": str(font["/Subtype"]),
+                        "objects": {desc["/FontDescriptor"].get_object().raw_get("/FontFile2").idnum: "font programs",
+                                    **({font.raw_get("/ToUnicode").idnum: "ToUnicode maps"} if tounicode else {})},
                         "glyphs": tt["maxp"].numGlyphs, "program": len(program._data), "raw": len(data),
                         "glyf": len(zlib.compress(tt.reader["glyf"])),
                         "tables": {t: tt.reader.tables[t].length for t in tt.reader.keys()},
@@ -60,14 +62,13 @@ def parts(path: Path) -> dict[str, int]:
     data = path.read_bytes()
     out: dict[str, int] = {}
     reader = pypdf.PdfReader(path)
-    info = {f["program"]: "font programs" for f in fonts(path)}
-    info.update({f["tounicode"]: "ToUnicode maps" for f in fonts(path)})
+    info = {n: kind for f in fonts(path) for n, kind in f["objects"].items()}
     for m in _STREAM.finditer(data):
         head, length = m.group(2), int(re.search(rb"/Length (\d+)", m.group(2)).group(1))
         if b"/ObjStm" in head:
             continue  # below, by object
         kind = ("XMP metadata" if b"/Metadata" in head else "cross-reference stream" if b"/XRef" in head
-                else info.get(length, "page content streams"))
+                else info.get(int(m.group(1)), "page content streams"))
         out[kind] = out.get(kind, 0) + length
     packed = [int(n) for m in _STREAM.finditer(data) if b"/ObjStm" in m.group(2)
               for n in re.findall(rb"/Length (\d+)", m.group(2))]
