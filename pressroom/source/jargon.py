@@ -129,6 +129,14 @@ class _Forms:
             for ending in ("", "s", "es"):
                 self.spaced.setdefault(_fold(form[:self.head]), set()).add(len(form) + len(ending))
         self.reach = max((n for ns in self.spaced.values() for n in ns), default=0)
+        # the folded letters beside a form's spaces: a join with others beside it (a text
+        # ending in a full stop) holds no form; None where a form starts or ends in a space
+        folded = [_fold(f) for f in spaced]
+        self.beside: tuple[set[str], set[str]] | None = (
+            {f[k - 1] for f in folded for k, ch in enumerate(f) if ch == " "},
+            {f[k + 1] for f in folded for k, ch in enumerate(f) if ch == " " and k + 1 < len(f)})
+        if any(f[:1] == " " or f[-1:] == " " for f in folded):
+            self.beside = None
 
     def find(self, text: str) -> dict[str, int]:
         """{form: where it is first mentioned} for every form the text mentions (the text
@@ -162,16 +170,18 @@ class _Forms:
             body = " ".join(normal)
             start_of = 0
             for join in ends[:-1]:
-                for form, at in self._across(body, max(start_of, join - self.reach + 1), join):
-                    if at < out.get(form, at + 1):
-                        out[form] = at
+                if self.beside is None or (_fold(body[join - 1:join])[-1:] in self.beside[0]
+                                           and _fold(body[join + 1:join + 2])[:1] in self.beside[1]):
+                    for form, at in self._across(body, max(start_of, join - self.reach + 1), join):
+                        if at < out.get(form, at + 1):
+                            out[form] = at
                 start_of = join + 1
         return out
 
     def _across(self, body: str, low: int, join: int):
         """(form, start) for each form holding a space that _find would see in `body`
-        starting at or after `low` and before the join at `join`, running over it."""
-        for start in range(low, join):
+        starting at or after `low`, running over the join at `join` (or starting on it)."""
+        for start in range(low, join + 1):
             lengths = self.spaced.get(_fold(body[start:start + self.head]))
             if not lengths or not _STARTS.match(body, start):
                 continue
