@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextvars
 import copy
 import hashlib
+import itertools
 import re
 import zlib
 from contextlib import contextmanager
@@ -442,6 +443,20 @@ def _write_structure(canv, rec: _Recorder) -> None:
     def register(obj) -> bytes:
         return b"%d %d R" % numbers[doc.Reference(obj).name]
 
+    def number(obj: _Written) -> bytes:
+        """register(obj) for a new object of ours (a hundred a leaflet): numbered and named
+        as ReportLab's Reference does, without its checks for objects met before."""
+        n = doc.objectcounter + 1
+        name = "R" + repr(n)
+        if name in doc.idToObject:  # a name given by hand: ReportLab's own path (it refuses)
+            return register(obj)
+        doc.objectcounter = n
+        obj.__InternalName__ = name
+        numbers[name] = (n, 0)
+        doc.numberToId[n] = name
+        doc.idToObject[name] = obj
+        return b"%d 0 R" % n
+
     page_refs = [register(p) for p in doc.Pages.pages]
     links = rec.links
     parent_tree: dict[int, bytes] = {}
@@ -450,7 +465,7 @@ def _write_structure(canv, rec: _Recorder) -> None:
 
     def element(node: Node, parent_ref: bytes) -> bytes:
         written = _Written()
-        ref = elements[id(node)] = register(written)
+        ref = elements[id(node)] = number(written)
         kids = []
         if id(node) in links:
             annot, page, key = links[id(node)]
@@ -673,6 +688,31 @@ ttfonts.TTFontFace.makeSubset = _make_subset
 _ttf_split_string = ttfonts.TTFont.splitString
 
 
+class _Codes(dict):
+    """A font's codes in a document as a str.translate table (character -> its code as a
+    one-character string), kept beside ReportLab's record of them (`assignments`, which
+    only grows) and brought up to date from it. A character without a code, or whose code
+    is past the first subset, becomes one that no byte holds."""
+
+    __slots__ = ("assignments", "size")
+
+    def __missing__(self, key):
+        return "\U0010ffff"
+
+    def update_from(self, assignments: dict) -> "_Codes":
+        if assignments is not getattr(self, "assignments", None):
+            self.clear()
+            self.assignments, self.size = assignments, 0
+        for code, n in itertools.islice(assignments.items(), self.size, None):
+            self[code] = chr(n)
+        self.size = len(assignments)
+        if 32 in assignments:  # ReportLab sets a no-break space as a space
+            self[0xA0] = chr(assignments[32])
+        else:
+            self.pop(0xA0, None)
+        return self
+
+
 def _split_string(self, text, doc, encoding="utf-8"):
     """ReportLab's splitString (text -> (subset, codes) runs), without its loop over every
     character for a line whose characters all have codes in the document's first subset
@@ -680,9 +720,12 @@ def _split_string(self, text, doc, encoding="utf-8"):
     state = self.state.get(doc)
     if state is not None and text and type(text) is str:
         codes = state.assignments
+        table = state.__dict__.get("_pr_codes")
+        if table is None or table.size != len(codes) or table.assignments is not codes:
+            table = state._pr_codes = (table or _Codes()).update_from(codes)
         try:
-            return [(0, bytes([codes[c] for c in map(ord, text.replace("\xa0", " "))]))]  # nbsp: a space
-        except (KeyError, ValueError):  # a character new to the document, or one in a later subset
+            return [(0, text.translate(table).encode("latin-1"))]
+        except UnicodeEncodeError:  # a character new to the document, or one in a later subset
             pass
     return _ttf_split_string(self, text, doc, encoding)
 
