@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextvars
 import copy
 import hashlib
-import itertools
 import re
 import zlib
 from contextlib import contextmanager
@@ -690,27 +689,22 @@ _ttf_split_string = ttfonts.TTFont.splitString
 
 class _Codes(dict):
     """A font's codes in a document as a str.translate table (character -> its code as a
-    one-character string), kept beside ReportLab's record of them (`assignments`, which
-    only grows) and brought up to date from it. A character without a code, or whose code
-    is past the first subset, becomes one that no byte holds."""
+    one-character string), filled from ReportLab's record of them (`assignments`: a code,
+    once given, never changes) as characters are met. A character without a code yet, or
+    whose code is past the first subset, becomes one that no byte holds."""
 
-    __slots__ = ("assignments", "size")
+    __slots__ = ("assignments",)
+
+    def __init__(self, assignments: dict):
+        super().__init__()
+        self.assignments = assignments
 
     def __missing__(self, key):
-        return "\U0010ffff"
-
-    def update_from(self, assignments: dict) -> "_Codes":
-        if assignments is not getattr(self, "assignments", None):
-            self.clear()
-            self.assignments, self.size = assignments, 0
-        for code, n in itertools.islice(assignments.items(), self.size, None):
-            self[code] = chr(n)
-        self.size = len(assignments)
-        if 32 in assignments:  # ReportLab sets a no-break space as a space
-            self[0xA0] = chr(assignments[32])
-        else:
-            self.pop(0xA0, None)
-        return self
+        n = self.assignments.get(32 if key == 0xA0 else key)  # ReportLab sets a no-break space as a space
+        if n is None:
+            return "\U0010ffff"  # not kept: the character may get a code later
+        self[key] = code = chr(n) if n < 256 else "\U0010ffff"
+        return code
 
 
 def _split_string(self, text, doc, encoding="utf-8"):
@@ -721,8 +715,8 @@ def _split_string(self, text, doc, encoding="utf-8"):
     if state is not None and text and type(text) is str:
         codes = state.assignments
         table = state.__dict__.get("_pr_codes")
-        if table is None or table.size != len(codes) or table.assignments is not codes:
-            table = state._pr_codes = (table or _Codes()).update_from(codes)
+        if table is None or table.assignments is not codes:
+            table = state._pr_codes = _Codes(codes)
         try:
             return [(0, text.translate(table).encode("latin-1"))]
         except UnicodeEncodeError:  # a character new to the document, or one in a later subset
