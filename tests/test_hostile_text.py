@@ -367,6 +367,34 @@ def test_jargon_passes_match_the_old_ones():
     assert seen > 50, "the examples should find undefined terms"
 
 
+def test_jargon_found_text_by_text_as_in_the_joined_body():
+    """glossary_terms_used looks in each text alone (remembered: documents share texts) and
+    across the joins: the same forms at the same places as one search of the joined body,
+    forms with a space running from one text into the next included."""
+    words = ["bone", "graft", "Bones", "GRAFTS", "spinal", "fusion", "nerve", "root", "x-ray", "disc",
+             "es", "s", "-", "é", "ß", "İ", "\u212a", "椎间盘", "手术", "a"]
+    seps = [" ", " ", " ", "", "-", ". ", "("]
+    rng = random.Random(17)
+    across = 0
+    for case in range(600):
+        vocabulary = words[:rng.randint(3, len(words))] if case % 3 else words[:6]  # few words: many joins
+        forms = tuple({" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 3))).lower()
+                       for _ in range(rng.randint(1, 6))})
+        index = jargon._Forms(forms)
+        texts = ["".join(rng.choice(vocabulary) + rng.choice(seps) for _ in range(rng.randint(1, 2))).strip()
+                 for _ in range(rng.randint(1, 10))]
+        whole = index.find(" ".join(texts))
+        assert index.find_joined(texts) == whole, (forms, texts)
+        alone = {}
+        offset = 0
+        for text in texts:
+            for form, at in index.find(text).items():
+                alone.setdefault(form, offset + at)
+            offset += len(jargon._nfc(text)) + 1
+        across += alone != whole
+    assert across > 20, "the examples should have forms running over a join"
+
+
 # 5. YAML nesting: stopped at MAX_YAML_DEPTH, before libyaml or Python can overflow ------
 
 NESTING = [

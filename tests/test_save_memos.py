@@ -65,3 +65,25 @@ def test_a_file_saved_with_a_warm_memo_is_the_file_saved_with_a_cold_one(monkeyp
     assert _pdf(text) == cold and tagging._DEFLATED == hits
     assert "The same words embed" in PdfReader(io.BytesIO(cold)).pages[0].extract_text()
     assert _pdf(text + " More.") != cold
+
+
+def test_lines_are_coded_as_reportlab_codes_them():
+    """tagging's split (a translate table kept beside the font's codes) gives what ReportLab's
+    own splitString gives, line after line, as new letters take codes, a no-break space
+    is set as a space, and letters past the first 256 open a second subset."""
+    import random
+    font = TTFont("SplitProbe", str(FONT))
+    pdfmetrics.registerFont(font)
+    letters = [chr(c) for c in font.face.charToGlyph if c > 32][:300] + ["\u00a0", " ", "\u4e00"]
+    rng = random.Random(5)
+    ours, theirs = pdfdoc.PDFDocument(), pdfdoc.PDFDocument()
+    fast = 0
+    for n in range(3000):
+        pool = letters[:20 + n // 8]  # a few new letters at a time, as a document's lines bring them
+        line = "".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))
+        known = all(ord(c) in font.state[ours].assignments for c in line.replace("\u00a0", " ")) \
+            if ours in font.state else False
+        assert tagging._split_string(font, line, ours) == tagging._ttf_split_string(font, line, theirs)
+        fast += known
+    assert font.state[ours].assignments == font.state[theirs].assignments
+    assert len(font.state[ours].subsets) > 1 and fast > 1000

@@ -10,6 +10,7 @@ from string import Formatter
 from pathlib import Path
 
 from ..errors import Problem, Problems, warning
+from ..memo import remembered
 from ..source.sources import Map, load_yaml
 
 FALLBACK = "en"
@@ -123,8 +124,7 @@ class Strings:
         """The month's name: the language's own list if it gives one, else CLDR's."""
         if "months" in self.own:
             return self.words["months"][day.month - 1]
-        from babel.dates import format_date
-        return format_date(day, "MMMM", locale=self._locale())
+        return _cldr_month(self.lang, day.month)
 
     def time(self, clock: dt.time) -> str:
         """A time of day in this language's way ("7:30 AM", "7:30 a. m.", CLDR's "07:30")."""
@@ -141,6 +141,14 @@ class Strings:
 def _spaces(text: str) -> str:
     """CLDR's narrow no-break space (7:30\u202fAM) as the no-break space every bundled font draws."""
     return text.replace("\u202f", "\u00a0")
+
+
+@remembered(64)
+def _cldr_month(lang: str, month: int) -> str:
+    """CLDR's name of a month (babel's "MMMM", which reads only the month): looked up once,
+    not for every document's review date."""
+    from babel.dates import format_date
+    return format_date(dt.date(2000, month, 1), "MMMM", locale=cldr_locale(lang))
 
 
 @lru_cache(maxsize=None)

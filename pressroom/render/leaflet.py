@@ -171,27 +171,38 @@ class _Lines:
 
     def __init__(self, pieces: list[str], style, width: float, low: float, align: int = 0):
         self.width = width
-        plain = [unescape(p) for p in pieces]
-        size = style.fontSize
-        joined = " · ".join(plain)
-        while stringWidth(joined, style.fontName, size) > width and size - 0.5 >= low:
-            size -= 0.5
-        one_line = stringWidth(joined, style.fontName, size) <= width
-        if not one_line:
-            size = style.fontSize
-            while max(stringWidth(p, style.fontName, size) for p in plain) > width and size - 0.5 >= low:
-                size -= 0.5
+        size, one_line, self.natural = _fit(pieces, style, width, low)
         ratio = size / style.fontSize
         self.style = ParagraphStyle(f"{style.name}@{size:g}", parent=style, fontSize=size,
                                     leading=style.leading * ratio, alignment=align)
         self.para = Paragraph((" · " if one_line else "<br/>").join(pieces), self.style)
-        self.natural = max(stringWidth(line, style.fontName, size)
-                           for line in ([joined] if one_line else plain))
         _, self.height = self.para.wrap(width, 10_000)
 
     def draw_top(self, canv, x: float, top: float) -> None:
         self.para.wrap(self.width, 10_000)
         self.para.drawOn(canv, x, top - self.height)
+
+
+def _fit(pieces: list[str], style, width: float, low: float) -> tuple[float, bool, float]:
+    """The size _Lines sets `pieces` at in a column of `width`, whether on one line, and
+    how wide its widest line is then."""
+    plain = [unescape(p) for p in pieces]
+    size = style.fontSize
+    joined = " · ".join(plain)
+    while stringWidth(joined, style.fontName, size) > width and size - 0.5 >= low:
+        size -= 0.5
+    one_line = stringWidth(joined, style.fontName, size) <= width
+    if not one_line:
+        size = style.fontSize
+        while max(stringWidth(p, style.fontName, size) for p in plain) > width and size - 0.5 >= low:
+            size -= 0.5
+    return size, one_line, max(stringWidth(line, style.fontName, size) for line in ([joined] if one_line else plain))
+
+
+def _natural(pieces: list[str], style) -> float:
+    """How wide `pieces` are on one line, as _lines(pieces, style, 10_000).natural, without
+    setting a paragraph (a band measures each leaflet's title so)."""
+    return _fit(pieces, style, 10_000, style.min_size)[2]
 
 
 def _lines(pieces: list[str], style, width: float, align: int = 0) -> _Lines:
@@ -227,8 +238,7 @@ class _Pair:
     def __init__(self, left: list[str], left_style, right: list[str], right_style, width: float):
         gap = max(left_style.fontSize, right_style.fontSize)
         room = width - gap
-        want_l = _lines(left, left_style, 10_000).natural
-        want_r = _lines(right, right_style, 10_000).natural
+        want_l, want_r = _natural(left, left_style), _natural(right, right_style)
         if want_l + want_r <= room:
             lw, rw = want_l + 1, room - want_l - 1
         elif want_r <= room * 0.45:

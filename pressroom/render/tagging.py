@@ -92,19 +92,29 @@ def is_tagged(canv) -> bool:
     return _recorder(canv) is not None
 
 
-@contextmanager
-def marked(canv, node: Node | None):
+class marked:
     """Draw as the content of `node` (a leaf); a no-op on untagged canvases, inside another
-    leaf (its content is already marked) or without a node."""
-    rec = _recorder(canv)
-    if rec is None or node is None or rec.current is not None or node.role not in LEAVES:
-        yield
-        return
-    rec.begin(canv, node)
-    try:
-        yield
-    finally:
-        rec.end(canv)
+    leaf (its content is already marked) or without a node. A class, not a generator
+    context manager: it wraps every tagged flowable's drawing (a tenth of a leaflet's
+    CPU went to contextlib)."""
+
+    __slots__ = ("canv", "node", "rec")
+
+    def __init__(self, canv, node: Node | None):
+        self.canv, self.node = canv, node
+
+    def __enter__(self) -> None:
+        rec = getattr(self.canv, "_pr_recorder", None)
+        node = self.node
+        if rec is None or node is None or rec.current is not None or node.role not in LEAVES:
+            self.rec = None
+            return
+        rec.begin(self.canv, node)
+        self.rec = rec
+
+    def __exit__(self, *exc) -> None:
+        if self.rec is not None:
+            self.rec.end(self.canv)
 
 
 def _as_artifact(draw, canv, *args) -> None:
@@ -140,10 +150,14 @@ def _draw_on(self, canvas, x, y, _sW=0):
     if getattr(canvas, "_pr_dry", False):
         return None
     node = getattr(self, "_pr_node", None)
-    if node is None or _recorder(canvas) is None:
+    rec = getattr(canvas, "_pr_recorder", None) if node is not None else None
+    if rec is None or rec.current is not None or node.role not in LEAVES:
         return _flowable_draw_on(self, canvas, x, y, _sW)
-    with marked(canvas, node):
+    rec.begin(canvas, node)  # `marked`, inline: this runs for every flowable drawn
+    try:
         return _flowable_draw_on(self, canvas, x, y, _sW)
+    finally:
+        rec.end(canvas)
 
 
 def _split(self, flowable, canv):
@@ -428,6 +442,20 @@ def _write_structure(canv, rec: _Recorder) -> None:
     def register(obj) -> bytes:
         return b"%d %d R" % numbers[doc.Reference(obj).name]
 
+    def number(obj: _Written) -> bytes:
+        """register(obj) for a new object of ours (a hundred a leaflet): numbered and named
+        as ReportLab's Reference does, without its checks for objects met before."""
+        n = doc.objectcounter + 1
+        name = "R" + repr(n)
+        if name in doc.idToObject:  # a name given by hand: ReportLab's own path (it refuses)
+            return register(obj)
+        doc.objectcounter = n
+        obj.__InternalName__ = name
+        numbers[name] = (n, 0)
+        doc.numberToId[n] = name
+        doc.idToObject[name] = obj
+        return b"%d 0 R" % n
+
     page_refs = [register(p) for p in doc.Pages.pages]
     links = rec.links
     parent_tree: dict[int, bytes] = {}
@@ -436,7 +464,7 @@ def _write_structure(canv, rec: _Recorder) -> None:
 
     def element(node: Node, parent_ref: bytes) -> bytes:
         written = _Written()
-        ref = elements[id(node)] = register(written)
+        ref = elements[id(node)] = number(written)
         kids = []
         if id(node) in links:
             annot, page, key = links[id(node)]
@@ -659,6 +687,26 @@ ttfonts.TTFontFace.makeSubset = _make_subset
 _ttf_split_string = ttfonts.TTFont.splitString
 
 
+class _Codes(dict):
+    """A font's codes in a document as a str.translate table (character -> its code as a
+    one-character string), filled from ReportLab's record of them (`assignments`: a code,
+    once given, never changes) as characters are met. A character without a code yet, or
+    whose code is past the first subset, becomes one that no byte holds."""
+
+    __slots__ = ("assignments",)
+
+    def __init__(self, assignments: dict):
+        super().__init__()
+        self.assignments = assignments
+
+    def __missing__(self, key):
+        n = self.assignments.get(32 if key == 0xA0 else key)  # ReportLab sets a no-break space as a space
+        if n is None:
+            return "\U0010ffff"  # not kept: the character may get a code later
+        self[key] = code = chr(n) if n < 256 else "\U0010ffff"
+        return code
+
+
 def _split_string(self, text, doc, encoding="utf-8"):
     """ReportLab's splitString (text -> (subset, codes) runs), without its loop over every
     character for a line whose characters all have codes in the document's first subset
@@ -666,9 +714,12 @@ def _split_string(self, text, doc, encoding="utf-8"):
     state = self.state.get(doc)
     if state is not None and text and type(text) is str:
         codes = state.assignments
+        table = state.__dict__.get("_pr_codes")
+        if table is None or table.assignments is not codes:
+            table = state._pr_codes = _Codes(codes)
         try:
-            return [(0, bytes([codes[c] for c in map(ord, text.replace("\xa0", " "))]))]  # nbsp: a space
-        except (KeyError, ValueError):  # a character new to the document, or one in a later subset
+            return [(0, text.translate(table).encode("latin-1"))]
+        except UnicodeEncodeError:  # a character new to the document, or one in a later subset
             pass
     return _ttf_split_string(self, text, doc, encoding)
 

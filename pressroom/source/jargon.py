@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import model as m
 from ..errors import Problem, warning
+from ..memo import remembered
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -119,6 +120,23 @@ class _Forms:
                 lengths.setdefault(_fold(form[:self.head]), set()).add(len(form) + len(ending))
         self.lengths = {head: sorted(n, reverse=True) for head, n in lengths.items()}
         self._found: dict[str, dict[str, int]] = {}  # text -> find(text): documents share texts
+        # forms holding a space, the only ones that may run from one text into the next where
+        # texts are joined by a space (find_joined); by their first characters, as `lengths`
+        spaced = [f for f in forms if " " in f]
+        self.joins_spaceless = any(f in self.spaceless for f in spaced)
+        self.spaced: dict[str, set[int]] = {}
+        for form in spaced:
+            for ending in ("", "s", "es"):
+                self.spaced.setdefault(_fold(form[:self.head]), set()).add(len(form) + len(ending))
+        self.reach = max((n for ns in self.spaced.values() for n in ns), default=0)
+        # the folded letters beside a form's spaces: a join with others beside it (a text
+        # ending in a full stop) holds no form; None where a form starts or ends in a space
+        folded = [_fold(f) for f in spaced]
+        self.beside: tuple[set[str], set[str]] | None = (
+            {f[k - 1] for f in folded for k, ch in enumerate(f) if ch == " "},
+            {f[k + 1] for f in folded for k, ch in enumerate(f) if ch == " " and k + 1 < len(f)})
+        if any(f[:1] == " " or f[-1:] == " " for f in folded):
+            self.beside = None
 
     def find(self, text: str) -> dict[str, int]:
         """{form: where it is first mentioned} for every form the text mentions (the text
@@ -129,6 +147,51 @@ class _Forms:
                 self._found.clear()
             found = self._found[text] = self._find(text)
         return found
+
+    def find_joined(self, texts: list[str]) -> dict[str, int]:
+        """{form: where it is first mentioned} in the texts joined by spaces, as
+        find(" ".join(texts)) answers, from each text's own (remembered) answer: documents
+        made from one source share their texts, never their whole bodies. A form holding a
+        space may also run over a join: those are looked for at each join. (The order of the
+        answer's keys is not find's.)"""
+        if self.joins_spaceless:  # a spaceless form with a space: find's longest-match rule spans texts
+            return dict(self.find(" ".join(texts)))
+        out: dict[str, int] = {}
+        offset = 0
+        ends = []  # where each text's join is in the body
+        normal = [_nfc(t) for t in texts]  # the body is NFC'd whole: a space composes with nothing
+        for text, norm in zip(texts, normal):
+            for form, at in self.find(text).items():
+                if form not in out:
+                    out[form] = offset + at
+            offset += len(norm) + 1
+            ends.append(offset - 1)
+        if self.spaced and len(texts) > 1:
+            body = " ".join(normal)
+            start_of = 0
+            for join in ends[:-1]:
+                if self.beside is None or (_fold(body[join - 1:join])[-1:] in self.beside[0]
+                                           and _fold(body[join + 1:join + 2])[:1] in self.beside[1]):
+                    for form, at in self._across(body, max(start_of, join - self.reach + 1), join):
+                        if at < out.get(form, at + 1):
+                            out[form] = at
+                start_of = join + 1
+        return out
+
+    def _across(self, body: str, low: int, join: int):
+        """(form, start) for each form holding a space that _find would see in `body`
+        starting at or after `low`, running over the join at `join` (or starting on it)."""
+        for start in range(low, join + 1):
+            lengths = self.spaced.get(_fold(body[start:start + self.head]))
+            if not lengths or not _STARTS.match(body, start):
+                continue
+            for length in sorted(lengths, reverse=True):
+                end = start + length
+                if end <= join or end > len(body) or not _ENDS.match(body, end):
+                    continue
+                for form in self.forms.get(_fold(body[start:end]), ()):
+                    if _found_at(form, body, start):
+                        yield form, start
 
     def _find(self, text: str) -> dict[str, int]:
         text = _nfc(text)
@@ -209,10 +272,9 @@ def glossary_terms_used(doc, glossary: m.Glossary | None, limit: int | None = No
     """
     if glossary is None:
         return []
-    body = " ".join(t.plain for t in texts(doc, headings=False))
     title = getattr(doc, "title", None)
-    forms = {term: term_forms(term) for term, _ in glossary.terms}
-    used = _index(tuple(f for fs in forms.values() for f in fs)).find(body)
+    forms, index = _glossary_forms(glossary)
+    used = index.find_joined([t.plain for t in texts(doc, headings=False)])
     medical = _medical_terms(glossary, lang)
     hits = []
     for term, definition in glossary.terms:
@@ -223,6 +285,13 @@ def glossary_terms_used(doc, glossary: m.Glossary | None, limit: int | None = No
             hits.append((min(starts), term, definition))
     chosen = sorted(hits)[:limit] if limit else hits
     return sorted(((t, d) for _, t, d in chosen), key=lambda x: x[0].casefold())
+
+
+@remembered(16)
+def _glossary_forms(glossary: m.Glossary) -> tuple[dict[str, list[str]], _Forms]:
+    """Each glossary term's forms, and their index: once per glossary, not per document."""
+    forms = {term: term_forms(term) for term, _ in glossary.terms}
+    return forms, _index(tuple(f for fs in forms.values() for f in fs))
 
 
 @lru_cache(maxsize=16)
