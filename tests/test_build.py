@@ -102,26 +102,6 @@ def test_a_build_imports_no_network_code(small_layouts, tmp_path):
     assert len(list((tmp_path / "out").rglob("*.pdf"))) == 2
 
 
-def test_fonts_hashed_in_the_background_give_the_same_digests(tmp_path):
-    """Hasher.soon hashes the fonts in a thread while the plan goes on; asking for one waits
-    for it, and every digest (and the digest cache it leaves) is what hashing in turn gives."""
-    import hashlib
-    from pressroom.build.state import DigestCache, Hasher
-    fonts = sorted((REPO / "fonts").glob("*.ttf"))
-    (tmp_path / "gone.ttf").write_bytes(b"x")
-    missing = tmp_path / "gone.ttf"
-    early = Hasher(DigestCache(tmp_path / "a.json"))
-    early.soon(fonts + [missing])
-    missing.unlink()  # gone before or after the thread reached it: either way a digest, no crash
-    in_turn = Hasher(DigestCache(tmp_path / "b.json"))
-    for path in fonts:
-        assert early.file(path) == in_turn.file(path) == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert early.file(missing) in ("missing", hashlib.sha256(b"x").hexdigest())
-    early.save(), in_turn.save()
-    cached = json.loads((tmp_path / "a.json").read_text())["files"]
-    assert {k: v for k, v in cached.items() if "gone" not in k} == json.loads((tmp_path / "b.json").read_text())["files"]
-
-
 def _settle() -> None:
     """A file is trusted by its status only once it is a clock tick old (build/stamp.py)."""
     time.sleep(0.05)

@@ -89,12 +89,11 @@ class Extras:
                                        # build this one replaces)
 
 
-def plan(paths: Paths, loaded: Callable[[list[m.Catalogue]], None] | None = None, workers: int = 1,
-         hasher: Hasher | None = None) -> Plan:
+def plan(paths: Paths, loaded: Callable[[list[m.Catalogue]], None] | None = None, workers: int = 1) -> Plan:
     """Load and validate all inputs; return the jobs, or raise ContentError with every problem.
     `loaded(catalogues)` is called as soon as the content is loaded and valid (a build starts
     its reading-level assessment there); with `workers` > 1 many procedure files are loaded
-    by two processes. `hasher` starts hashing the font files as soon as they are read."""
+    by two processes."""
     problems = Problems()
     warnings: list[Problem] = []
     trees = _trees(paths)
@@ -109,8 +108,6 @@ def plan(paths: Paths, loaded: Callable[[list[m.Catalogue]], None] | None = None
         except (FontError, KeyError, TypeError) as exc:
             problems.add(*spec.where("fonts"), str(exc).strip("'"), "fonts")
     problems.raise_if_any()
-    if hasher is not None:
-        hasher.soon({path for fonts in fontsets.values() for path in fonts.files()})
     concrete = [s for s in specs.values() if not s.data.get("abstract")]
     if not concrete:
         problems.add(paths.shown_layouts, 0, "no layouts to build with (need *.yaml files that are "
@@ -375,10 +372,10 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
     side: list[Early] = []  # the reading-level assessment, started once the content is loaded
     with OutputLock(paths.out), _closing(side):
         recovered = recover(paths.out)
-        hasher = Hasher(DigestCache(paths.out / DIGESTS))
         the_plan = plan(paths, lambda catalogues: side.append(Early(lambda: assess_all(catalogues), workers)),
-                        workers, hasher)
-        jobs, warnings, trees = the_plan.jobs, list(the_plan.warnings), the_plan.trees
+                        workers)
+        jobs, warnings = the_plan.jobs, list(the_plan.warnings)
+        trees, hasher = the_plan.trees, Hasher(DigestCache(paths.out / DIGESTS))
         last = read_manifest(paths.out / MANIFEST)
         if last.problem:
             warnings.append(warning(f"{paths.shown_out}/{MANIFEST}", 0, last.problem))
@@ -396,7 +393,7 @@ def build(paths: Paths, force: bool = False, workers: int = 1, strict: bool = Fa
                                                                 hasher, job.layout.color_mode == "cmyk")]
         # The text files the plan read are hashed now, so a file saved again during the render
         # (a watch, an editor) is recorded as it was read and the next build sees the change;
-        # the font files (32 MB, read by the plan too) are being hashed since it read them.
+        # the font files (33 MB, loaded by the plan too) wait for their PDFs.
         for path in sorted({p for job in todo for p in job.inputs if not p.is_relative_to(paths.fonts)}):
             hasher.file(path)
         emit("planned", {"count": len(todo)})

@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-import threading
 import time
 from dataclasses import dataclass
 from functools import cached_property
@@ -151,48 +150,21 @@ class Hasher:
     def __init__(self, digests: DigestCache | None = None) -> None:
         self._cache: dict[Path, str] = {}
         self.digests = digests
-        self._soon: tuple[frozenset[Path], threading.Thread, dict[Path, str]] | None = None
-
-    def soon(self, paths) -> None:
-        """Start hashing these files in a thread (file reads and sha256 let go of the GIL):
-        a build's 32 MB of fonts is hashed on the core its serial plan leaves idle, instead
-        of beside the renders. Asking for one of them waits for the thread."""
-        self._wait()
-        todo = sorted(set(paths) - self._cache.keys())
-        done: dict[Path, str] = {}
-        thread = threading.Thread(target=lambda: done.update((path, self._digest(path)) for path in todo),
-                                  name="pressroom-hash", daemon=True)
-        self._soon = (frozenset(todo), thread, done)
-        thread.start()
-
-    def _wait(self) -> None:
-        if self._soon is not None:
-            _, thread, done = self._soon
-            thread.join()
-            self._cache.update(done)
-            self._soon = None
 
     def file(self, path: Path) -> str:
         if path not in self._cache:
-            if self._soon is not None and path in self._soon[0]:
-                self._wait()
-                return self.file(path)
-            self._cache[path] = self._digest(path)
+            digest = self.digests.known(path) if self.digests else None
+            if digest is None:
+                try:
+                    digest, info = hash_and_stat(path)
+                    if self.digests:
+                        self.digests.record(path, digest, info)
+                except Refused:
+                    digest = "missing"
+            self._cache[path] = digest
         return self._cache[path]
 
-    def _digest(self, path: Path) -> str:
-        digest = self.digests.known(path) if self.digests else None
-        if digest is None:
-            try:
-                digest, info = hash_and_stat(path)
-                if self.digests:
-                    self.digests.record(path, digest, info)
-            except Refused:
-                digest = "missing"
-        return digest
-
     def save(self) -> None:
-        self._wait()
         if self.digests:
             self.digests.save()
 
