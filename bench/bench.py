@@ -402,7 +402,7 @@ def font_registration() -> None:
 def languages(tmp: Path, repeat: int) -> None:
     """A leaflet in each script (tests/test_scripts.py's tree): warm render time each."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from test_scripts import LANGS, LAYOUTS, make_layouts, make_tree
+    from test_scripts import LAYOUTS, make_layouts, make_tree
     from pressroom.build.pipeline import Paths, plan
     make_tree(tmp / "lang-content")
     make_layouts(tmp / "lang-layouts", LAYOUTS)

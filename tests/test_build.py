@@ -11,8 +11,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from conftest import REPO, snapshot
 from pressroom.build.output import STAGING, OutputLock
 from pressroom.build.stamp import STAMP, current

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
-import pytest
 import yaml
 
 from pressroom.cli import main
@@ -252,8 +252,6 @@ def test_brochure_headings_and_cta_never_end_on_a_lone_word(built):
                         or abs(lines[k + 1][1] - line[1]) > 0.6
                     if last and k and lines[k - 1][0] - line[0] < line[1] * 1.6:  # the end of a block of lines
                         assert _words(line[2]) > 1, (path.relative_to(built).as_posix(), line[2])
-
-
 
 
 def _panel_feet(path: Path) -> dict[tuple[int, int], float]:

@@ -62,7 +62,6 @@ def test_spanish_pdf_text_and_fixed_words(built, name):
 def test_spanish_guide_hyphenates_with_spanish_rules_when_its_layout_asks(tmp_path):
     """Hyphenation is off for patients; a layout that turns it on (`hyphenate: true`) gets
     Spanish breaks in a Spanish booklet, whose short lines do hyphenate."""
-    import shutil
     import pyphen
     from pressroom.cli import main
     root = Path(__file__).resolve().parent.parent

@@ -5,7 +5,6 @@ order a sighted reader follows; print files stay untagged and claim nothing."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import page as validator
